@@ -1,0 +1,3 @@
+"""A small, fast generator for bilingual static microsites."""
+
+__version__ = "0.1.0"

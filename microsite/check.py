@@ -1,0 +1,122 @@
+"""Site-wide checks: problems that need more than one file to see. Each returns BuildErrors."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from .errors import BuildError
+from .facts import SHARE, Facts
+from .mdext import CHART_RE, FACT_RE
+from .model import Page, Site, page_url_path
+from .translations import MISSING, OUTDATED, all_statuses
+
+_CODE_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
+_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)|^\s*\[[^\]]+\]:.*$|\{[#.:][^}]*\}", re.M)
+_NUMBER_RE = re.compile(r"(?<![\w.,/#-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?%|万|亿)?(?![\w])")
+
+
+def check_templates(site: Site) -> list[BuildError]:
+    """Return an error for each page whose template does not exist."""
+    known = ", ".join(sorted(site.templates))
+    return [BuildError(p.source, p.lines.get("template"), f"unknown template '{p.template}' (templates/ has: {known})")
+            for p in site.pages if p.template not in site.templates]
+
+
+def check_facts_page(site: Site) -> list[BuildError]:
+    """Return an error when site.yaml's facts_page names no page."""
+    slug = site.config.facts_page
+    if slug is None or any(site.page(code, slug) for code in site.config.codes):
+        return []
+    return [BuildError("site.yaml", None, f"facts_page '{slug}' is not a page (expected content/<lang>/{slug}.md)")]
+
+
+def check_translations(site: Site) -> list[BuildError]:
+    """Return a warning for every missing and every outdated translation."""
+    problems = []
+    for status in all_statuses(site):
+        if status.state == MISSING:
+            expected = f"content/{status.lang}/{status.source.rel}"
+            problems.append(BuildError(status.source.source, None, f"no {status.lang} version (expected {expected})"))
+        elif status.state == OUTDATED and status.page is not None:
+            what = "has no translation_of stamp" if not status.page.translation_of else "is outdated"
+            problems.append(BuildError(status.page.source, status.page.lines.get("translation_of"),
+                                       f"translation {what}: {status.source.source} changed; "
+                                       f"update it, then run: python build.py translated {status.page.source}"))
+    return problems
+
+
+def prose(body: str) -> str:
+    """Return a body without code, link targets, attribute lists, fact and chart references."""
+    for pattern in (_CODE_RE, _INLINE_CODE_RE, _LINK_TARGET_RE, re.compile(FACT_RE), re.compile(CHART_RE.pattern[1:-1])):
+        body = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+    return body
+
+
+def number_value(text: str, suffix: str | None) -> float:
+    """Return the value a number written in prose stands for: '1,048' -> 1048, '29%' -> 0.29, '4万' -> 40000."""
+    value = float(text.replace(",", ""))
+    scale = {"%": 0.01, "万": 1e4, "亿": 1e8}.get((suffix or "").strip(), 1)
+    return value * scale
+
+
+def check_bare_numbers(page: Page, facts: Facts) -> list[BuildError]:
+    """Return a warning for each number typed in prose that equals a fact's value (it will drift)."""
+    values: dict[float, str] = {}
+    for key, fact in facts.facts.items():
+        if fact.value is not None:
+            values.setdefault(round(float(fact.value), 6), key)
+    problems = []
+    text = prose(page.body)
+    for match in _NUMBER_RE.finditer(text):
+        number, suffix = match.group(1), match.group(2)
+        if suffix is None and "." not in number and "," not in number and len(number) == 4 and number.startswith(("19", "20")):
+            continue  # a year
+        key = values.get(round(number_value(number, suffix), 6))
+        if key is not None and (facts.facts[key].unit == SHARE) == bool(suffix and suffix.strip() == "%"):
+            line = text.count("\n", 0, match.start()) + page.body_line
+            problems.append(BuildError(page.source, line, f"number '{match.group(0).strip()}' is typed by hand; "
+                                                          f"write {{{{fact:{key}}}}} so it follows content/facts.yaml"))
+    return problems
+
+
+def check_fact_sets(site: Site, refs: dict[tuple[str, str], set[str]]) -> list[BuildError]:
+    """Return a warning for each translation that cites a different set of facts than its source."""
+    problems = []
+    for slug in site.slugs:
+        versions = [(code, site.page(code, slug)) for code in site.config.codes]
+        versions = [(code, page) for code, page in versions if page is not None]
+        if len(versions) < 2:
+            continue
+        first_code, first = versions[0]
+        first_refs = refs.get((first_code, slug), set())
+        for code, page in versions[1:]:
+            other = refs.get((code, slug), set())
+            if other != first_refs:
+                only_first = ", ".join(sorted(first_refs - other)) or "-"
+                only_other = ", ".join(sorted(other - first_refs)) or "-"
+                problems.append(BuildError(page.source, None,
+                                           f"cites different facts than {first.source} "
+                                           f"(only in {first_code}: {only_first}; only in {code}: {only_other})"))
+    return problems
+
+
+def check_anchors(site: Site, links: dict[str, set[tuple[str, str, str]]], ids: dict[str, set[str]]) -> list[BuildError]:
+    """Return an error for each link to #fragment that the target page does not have."""
+    errors = []
+    for page in site.pages:
+        for lang, slug, fragment in sorted(links.get(page.out_path, ())):
+            if not fragment:
+                continue
+            target = page_url_path(lang, slug) + "index.html"
+            if unquote(fragment) not in ids.get(target, set()):
+                missing = "not translated yet" if site.page(lang, slug) is None else "has no such heading or id"
+                line = None
+                for line_no, text in enumerate(page.body.split("\n"), page.body_line):
+                    if "#" + fragment in text:
+                        line = line_no
+                        break
+                errors.append(BuildError(page.source, line, f"link to '#{fragment}' on /{page_url_path(lang, slug)}: "
+                                                            f"the page {missing}"))
+    return errors

@@ -1,0 +1,176 @@
+"""site.yaml -> SiteConfig: languages, titles, base_url; the one place URLs are made."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .yamlio import LineMap, line_of, parse_yaml
+
+CONFIG_FILE = "site.yaml"
+_LANG_KEYS = {"code", "html_lang", "name", "locale", "compact_numbers"}
+_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname"}
+_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site."""
+
+    code: str  # folder under content/ and site/, e.g. "zh"
+    html_lang: str  # BCP 47 tag for lang, hreflang and the sitemap, e.g. "zh-CN"
+    name: str  # the language's name in its own script, e.g. "中文"
+    locale: str  # Babel locale for numbers and dates, e.g. "zh_Hans_CN"
+    compact_numbers: bool = False  # write 40,000 as 4万 where the locale has such a form
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site configuration, read once and passed everywhere."""
+
+    root: Path
+    base_url: str  # absolute, ends with "/"
+    languages: tuple[Language, ...]
+    default_lang: str
+    title: dict[str, str] = field(hash=False)
+    description: dict[str, str] = field(hash=False)
+    facts_page: str | None = None  # page path (no .md) listing every fact as #fact-<key>
+    cname: str | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of base_url, e.g. '/beijing-ai/' on a project site."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
+
+    def language(self, code: str) -> Language:
+        """Return the language with folder code `code`."""
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    def url(self, url_path: str) -> str:
+        """Return the site-absolute URL of a path under the site root ('en/plan/' -> '/repo/en/plan/')."""
+        return self.base_path + url_path.lstrip("/")
+
+    def absolute_url(self, url_path: str) -> str:
+        """Return the full URL of a path under the site root, for canonical links and the sitemap."""
+        return self.base_url + url_path.lstrip("/")
+
+
+def normalize_base_url(value: str) -> str | None:
+    """Return base_url ending with '/', or None when it is not an absolute http(s) URL."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def parse_config(text: str, path: str, root: Path, base_url: str | None = None) -> SiteConfig:
+    """Parse site.yaml text; raise BuildFailed listing every problem."""
+    data, errors = parse_yaml(text, path)
+    raise_if(errors)
+    if not isinstance(data, LineMap):
+        raise BuildFailed([BuildError(path, 1, "expected a mapping of settings")])
+    for key in data:
+        if key not in _TOP_KEYS:
+            errors.append(BuildError(path, data.line_of(key), f"unknown setting '{key}'"))
+    for key in ("base_url", "default_language", "languages", "title", "description"):
+        if key not in data:
+            errors.append(BuildError(path, 1, f"missing setting '{key}'"))
+    raise_if(errors)
+
+    languages = _parse_languages(data["languages"], path, line_of(data, "languages"), errors)
+    codes = [lang.code for lang in languages]
+    default = data["default_language"]
+    if default not in codes:
+        errors.append(BuildError(path, data.line_of("default_language"),
+                                 f"default_language '{default}' is not one of the languages"))
+    title = _per_language(data, "title", codes, path, errors)
+    description = _per_language(data, "description", codes, path, errors)
+    url = normalize_base_url(str(base_url or data["base_url"]))
+    if url is None:
+        message = "base_url must be an absolute http(s) URL ending in a path, e.g. https://user.github.io/repo/"
+        errors.append(BuildError("--base-url", None, message) if base_url
+                      else BuildError(path, data.line_of("base_url"), message))
+    raise_if(errors)
+    return SiteConfig(
+        root=root,
+        base_url=url or "",
+        languages=tuple(languages),
+        default_lang=default,
+        title=title,
+        description=description,
+        facts_page=data.get("facts_page"),
+        cname=data.get("cname"),
+    )
+
+
+def _parse_languages(value: Any, path: str, line: int, errors: list[BuildError]) -> list[Language]:
+    if not isinstance(value, list) or not value:
+        errors.append(BuildError(path, line, "languages must be a non-empty list"))
+        return []
+    languages = []
+    for item in value:
+        item_line = line_of(item, "code", line)
+        if not isinstance(item, LineMap):
+            errors.append(BuildError(path, line, "each language must be a mapping"))
+            continue
+        unknown = [k for k in item if k not in _LANG_KEYS]
+        missing = [k for k in ("code", "html_lang", "name", "locale") if k not in item]
+        for key in unknown:
+            errors.append(BuildError(path, item.line_of(key), f"unknown language setting '{key}'"))
+        for key in missing:
+            errors.append(BuildError(path, item.line, f"language: missing '{key}'"))
+        if unknown or missing:
+            continue
+        code = str(item["code"])
+        if not _CODE_RE.match(code):
+            errors.append(BuildError(path, item_line, f"language code '{code}' must be lower-case letters"))
+        if code in [lang.code for lang in languages]:
+            errors.append(BuildError(path, item_line, f"language '{code}' is listed twice"))
+        languages.append(Language(code, str(item["html_lang"]), str(item["name"]), str(item["locale"]),
+                                  bool(item.get("compact_numbers", False))))
+    return languages
+
+
+def _per_language(data: LineMap, key: str, codes: list[str], path: str,
+                  errors: list[BuildError]) -> dict[str, str]:
+    value = data[key]
+    if not isinstance(value, dict):
+        errors.append(BuildError(path, data.line_of(key), f"{key} must have one entry per language"))
+        return {}
+    for code in codes:
+        if not value.get(code):
+            errors.append(BuildError(path, data.line_of(key), f"{key}: missing language '{code}'"))
+    return {code: str(value.get(code, "")) for code in codes}
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read site.yaml from the project root."""
+    path = root / CONFIG_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildFailed([BuildError(CONFIG_FILE, None, "not found: is this a microsite project?")]) from None
+    return parse_config(decode_utf8(data, CONFIG_FILE), CONFIG_FILE, root, base_url)

@@ -1,0 +1,130 @@
+"""content/<lang>/**/*.md -> Pages: front matter checked, nothing rendered yet."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .model import Page, digest
+from .yamlio import LineMap, parse_yaml
+
+FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of")
+FENCE = "---"
+
+
+def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
+    """Return (front matter, body, body's first line) of a page's text."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise BuildFailed([BuildError(source, 1, "front matter: the file must start with a '---' line")])
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == FENCE:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise BuildFailed([BuildError(source, 1, "front matter: no closing '---' line")])
+
+
+def parse_page(text: str, source: str, lang: str, rel: str) -> Page:
+    """Parse one page's text into a Page; raise BuildFailed listing every problem."""
+    head, body, body_line = split_front_matter(text.replace("\r\n", "\n"), source)
+    data, errors = parse_yaml(head, source, first_line=2)
+    raise_if(errors)
+    if data is None:
+        data = LineMap.empty(2)
+    if not isinstance(data, LineMap):
+        raise BuildFailed([BuildError(source, 2, "front matter: expected 'key: value' lines")])
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            errors.append(BuildError(source, data.line_of(key),
+                                     f"front matter: unknown key '{key}' (allowed: {', '.join(FRONT_MATTER_KEYS)})"))
+    title = data.get("title")
+    if "title" not in data:
+        errors.append(BuildError(source, 1, "front matter: missing 'title'"))
+    elif not isinstance(title, str) or not title.strip():
+        errors.append(BuildError(source, data.line_of("title"), "front matter: 'title' must be non-empty text"))
+    date = data.get("date")
+    if date is not None and (not isinstance(date, datetime.date) or isinstance(date, datetime.datetime)):
+        errors.append(BuildError(source, data.line_of("date"), f"front matter: 'date' must be a date like 2023-02-14, got {date!r}"))
+    weight = data.get("weight", 0)
+    if isinstance(weight, bool) or not isinstance(weight, int):
+        errors.append(BuildError(source, data.line_of("weight"), f"front matter: 'weight' must be a whole number, got {weight!r}"))
+    template = data.get("template", "page.html")
+    if not isinstance(template, str) or not template.endswith(".html"):
+        errors.append(BuildError(source, data.line_of("template"), f"front matter: 'template' must name an .html file, got {template!r}"))
+    for key in ("description", "translation_of"):
+        if key in data and not isinstance(data[key], str):
+            errors.append(BuildError(source, data.line_of(key), f"front matter: '{key}' must be text"))
+    raise_if(errors)
+    return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
+                digest=digest(text), description=data.get("description", "").strip(), date=date, weight=weight,
+                template=template, translation_of=data.get("translation_of"), lines=dict(data.lines))
+
+
+def check_page_path(rel: str, source: str) -> BuildError | None:
+    """Return an error when a page's path cannot be published safely."""
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts) or "\\" in rel or rel[:-3].endswith("/"):
+        return BuildError(source, None, "page path would escape the output folder (a part is empty, '.', '..' or hidden)")
+    return None
+
+
+def find_page_files(config: SiteConfig) -> list[tuple[str, str, Path]]:
+    """Return (lang, rel, path) of every Markdown file under content/<lang>/, sorted."""
+    found = []
+    for lang in config.codes:
+        base = config.content_dir / lang
+        for folder, dirs, files in os.walk(base):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".md"):
+                    path = Path(folder, name)
+                    found.append((lang, path.relative_to(base).as_posix(), path))
+    return sorted(found)
+
+
+def check_content_folders(config: SiteConfig) -> list[BuildError]:
+    """Return an error for each folder in content/ that is not a language (or strings/)."""
+    errors = []
+    if not config.content_dir.is_dir():
+        return [BuildError("content", None, "missing: the content folder")]
+    for entry in sorted(config.content_dir.iterdir()):
+        if entry.is_dir() and entry.name not in config.codes and entry.name != "strings":
+            errors.append(BuildError(f"content/{entry.name}", None,
+                                     f"unknown language '{entry.name}' (site.yaml lists {', '.join(config.codes)})"))
+    return errors
+
+
+def load_page(config: SiteConfig, lang: str, rel: str, path: Path) -> Page:
+    """Read and parse one page file."""
+    source = f"content/{lang}/{rel}"
+    problem = check_page_path(rel, source)
+    if problem:
+        raise BuildFailed([problem])
+    return parse_page(decode_utf8(path.read_bytes(), source), source, lang, rel)
+
+
+def load_pages(config: SiteConfig) -> list[Page]:
+    """Read every page; collect all errors."""
+    errors = check_content_folders(config)
+    pages = []
+    for lang, rel, path in find_page_files(config):
+        try:
+            pages.append(load_page(config, lang, rel, path))
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+    errors.extend(check_duplicate_urls(pages))
+    raise_if(errors)
+    return sorted(pages, key=lambda p: (p.slug, p.lang))
+
+
+def check_duplicate_urls(pages: list[Page]) -> list[BuildError]:
+    """Return an error for each page whose URL another page already has (about.md and about/index.md)."""
+    seen: dict[str, Page] = {}
+    errors = []
+    for page in sorted(pages, key=lambda p: p.source):
+        other = seen.setdefault(page.url_path, page)
+        if other is not page:
+            errors.append(BuildError(page.source, None, f"same URL /{page.url_path} as {other.source}"))
+    return errors

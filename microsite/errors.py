@@ -1,0 +1,64 @@
+"""Build errors that point at a file and a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class BuildError:
+    """One problem with the input, reported as `path:line: message`."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised with every error of one build, so they are reported together."""
+
+    def __init__(self, errors: list[BuildError]) -> None:
+        self.errors = sorted(set(errors), key=_sort_key)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def _sort_key(error: BuildError) -> tuple[str, int, str]:
+    return (error.path, error.line or 0, error.message)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Return `path` relative to the project root when it is inside it, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def line_of(text: str, needle: str, offset_line: int = 1) -> int | None:
+    """Return the 1-based line of the first `needle` in `text`, shifted by `offset_line - 1`."""
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return text.count("\n", 0, index) + offset_line
+
+
+def raise_if(errors: list[BuildError]) -> None:
+    """Raise BuildFailed when there is at least one error."""
+    if errors:
+        raise BuildFailed(errors)
+
+
+def decode_utf8(data: bytes, path: str) -> str:
+    """Decode file bytes as UTF-8 (a leading BOM is dropped); raise BuildFailed at the bad byte's line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        raise BuildFailed([BuildError(path, line, message)]) from None

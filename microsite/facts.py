@@ -1,0 +1,387 @@
+"""content/facts.yaml -> Facts: every figure on the site, validated, with derived figures computed."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import difflib
+import hashlib
+import json
+import re
+import operator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+
+from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .yamlio import LineMap, parse_yaml
+
+FACTS_FILE = "content/facts.yaml"
+SHARE = "share"  # the unit of a value between 0 and 1, shown as a percentage
+_FACT_KEYS = {"value", "derived", "round", "statement", "unit", "as_of", "label", "source", "note",
+              "bound", "comparison"}
+_SOURCE_KEYS = {"title", "publisher", "url", "date", "note", "via"}
+_CHART_KEYS = {"kind", "facts", "title"}
+CHART_KINDS = ("share", "part", "bars")
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where figures come from."""
+
+    key: str
+    title: dict[str, str] = field(hash=False)
+    publisher: dict[str, str] = field(hash=False)
+    url: str | None = None
+    date: str | None = None
+    note: dict[str, str] = field(default_factory=dict, hash=False)
+    via: str | None = None  # the source through which this one is known, e.g. a news article
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure (or, with `statement`, one qualitative finding) and where it comes from."""
+
+    key: str
+    line: int
+    label: dict[str, str] = field(hash=False)
+    source: str
+    as_of: str  # "2022-10", "2022" or "2022-10-31"
+    value: float | int | None = None  # None for a statement
+    unit: str = ""
+    statement: dict[str, str] = field(default_factory=dict, hash=False)
+    note: dict[str, str] = field(default_factory=dict, hash=False)
+    bound: str | None = None  # "over": the value is a lower bound
+    comparison: tuple[str, str] | None = None  # ("share", key) or ("total", key)
+    derived: str | None = None  # formula over other facts; the value is then an estimate
+    round_to: float | None = None
+
+    @property
+    def is_statement(self) -> bool:
+        return self.value is None
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.derived is not None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart drawn from facts at build time."""
+
+    key: str
+    kind: str  # share: 0-100 %; part: N of the total fact; bars: values against the largest
+    facts: tuple[str, ...]
+    title: dict[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The validated fact sheet."""
+
+    facts: dict[str, Fact] = field(hash=False)  # in file order
+    sources: dict[str, Source] = field(hash=False)
+    units: dict[str, dict[str, str]] = field(hash=False)  # unit -> lang -> suffix after the number
+    charts: dict[str, Chart] = field(hash=False)
+    digest: str = ""  # changes whenever anything in the sheet changes
+
+    def fingerprint(self, ref: str) -> str:
+        """Return a hash of everything that shows when 'fact:<key>' or 'chart:<key>' is rendered."""
+        return self._fingerprints.get(ref, "missing")
+
+    @cached_property
+    def _fingerprints(self) -> dict[str, str]:
+        prints = {}
+        for key, fact in self.facts.items():
+            parts = [_jsonable(fact), _jsonable(self.sources.get(fact.source)), self.units.get(fact.unit)]
+            if fact.comparison:
+                parts.append(_jsonable(self.facts.get(fact.comparison[1])))
+            prints["fact:" + key] = _hash(parts)
+        for key, chart in self.charts.items():
+            prints["chart:" + key] = _hash([_jsonable(chart)] + [prints.get("fact:" + k) for k in chart.facts])
+        return prints
+
+    def closest(self, key: str) -> list[str]:
+        """Return known fact keys that look like `key`, for error messages."""
+        return difflib.get_close_matches(key, list(self.facts), n=3, cutoff=0.5)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return {k: v for k, v in vars(value).items() if not k.startswith("_") and k != "line"}
+
+
+def _hash(value: Any) -> str:
+    return hashlib.blake2b(json.dumps(value, sort_keys=True, default=str).encode(), digest_size=10).hexdigest()
+
+
+def empty_facts() -> Facts:
+    """Return a fact sheet with nothing in it (for sites without content/facts.yaml)."""
+    return Facts({}, {}, {}, {}, _hash("empty"))
+
+
+def parse_facts(text: str, langs: tuple[str, ...], path: str = FACTS_FILE) -> Facts:
+    """Parse and validate the fact sheet; raise BuildFailed with every problem found."""
+    data, errors = parse_yaml(text, path)
+    raise_if(errors)
+    if data is None:
+        return empty_facts()
+    if not isinstance(data, LineMap):
+        raise BuildFailed([BuildError(path, 1, "expected a mapping with sources, units, facts and charts")])
+    for key in data:
+        if key not in ("sources", "units", "facts", "charts"):
+            errors.append(BuildError(path, data.line_of(key), f"unknown section '{key}'"))
+    sources = _parse_sources(_section(data, "sources", path, errors), langs, path, errors)
+    units = _parse_units(_section(data, "units", path, errors), langs, path, errors)
+    raw = _section(data, "facts", path, errors)
+    facts = {key: fact for key in raw if (fact := _parse_fact(key, raw, sources, units, langs, path, errors))}
+    _check_comparisons(facts, raw, path, errors)
+    facts = _derive(facts, raw, path, errors)
+    charts = _parse_charts(_section(data, "charts", path, errors), facts, langs, path, errors)
+    raise_if(errors)
+    return Facts(facts, sources, units, charts, _hash(text))
+
+
+def _section(data: LineMap, key: str, path: str, errors: list[BuildError]) -> LineMap:
+    value = data.get(key)
+    if value is None:
+        return LineMap.empty(data.line_of(key))
+    if not isinstance(value, LineMap):
+        errors.append(BuildError(path, data.line_of(key), f"'{key}' must be a mapping of keys to entries"))
+        return LineMap.empty(data.line_of(key))
+    return value
+
+
+def _texts(entry: LineMap, key: str, langs: tuple[str, ...], what: str, path: str,
+           errors: list[BuildError], required: bool = True) -> dict[str, str]:
+    """Return a per-language text, reporting each missing language."""
+    value = entry.get(key)
+    if value is None and not required:
+        return {}
+    if isinstance(value, str) and key in ("publisher", "title"):
+        return {lang: value for lang in langs}  # a proper name may be the same in every language
+    if not isinstance(value, dict):
+        errors.append(BuildError(path, entry.line_of(key), f"{what}: '{key}' needs a text for each of {', '.join(langs)}"))
+        return {}
+    for lang in langs:
+        if not isinstance(value.get(lang), str) or not value[lang].strip():
+            errors.append(BuildError(path, entry.line_of(key), f"{what}: {key} missing in '{lang}'"))
+    return {lang: str(value.get(lang, "")) for lang in langs}
+
+
+def _parse_sources(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[BuildError]) -> dict[str, Source]:
+    sources = {}
+    for key, entry in raw.items():
+        what = f"source '{key}'"
+        if not isinstance(entry, LineMap):
+            errors.append(BuildError(path, raw.line_of(key), f"{what} must be a mapping"))
+            continue
+        for unknown in sorted(set(entry) - _SOURCE_KEYS):
+            errors.append(BuildError(path, entry.line_of(unknown), f"{what}: unknown field '{unknown}'"))
+        url = entry.get("url")
+        if url is not None and not str(url).startswith(("https://", "http://")):
+            errors.append(BuildError(path, entry.line_of("url"), f"{what}: url must start with https://"))
+        sources[key] = Source(key, _texts(entry, "title", langs, what, path, errors),
+                              _texts(entry, "publisher", langs, what, path, errors),
+                              str(url) if url else None,
+                              str(entry["date"]) if entry.get("date") else None,
+                              _texts(entry, "note", langs, what, path, errors, required=False),
+                              entry.get("via"))
+    for key, source in sources.items():
+        if source.via is not None and source.via not in sources:
+            errors.append(BuildError(path, raw[key].line_of("via"), f"source '{key}': via names unknown source '{source.via}'"))
+    return sources
+
+
+def _parse_units(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[BuildError]) -> dict[str, dict[str, str]]:
+    units = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict):
+            errors.append(BuildError(path, raw.line_of(key), f"unit '{key}' must map each language to the text after the number"))
+            continue
+        units[key] = {lang: str(entry.get(lang) or "") for lang in langs}
+    return units
+
+
+def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[str, dict[str, str]],
+                langs: tuple[str, ...], path: str, errors: list[BuildError]) -> Fact | None:
+    entry, line, what = raw[key], raw.line_of(key), f"fact '{key}'"
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        errors.append(BuildError(path, line, f"{what}: keys are lower_case_with_underscores"))
+        return None
+    if not isinstance(entry, LineMap):
+        errors.append(BuildError(path, line, f"{what} must be a mapping"))
+        return None
+    n = len(errors)
+    for unknown in sorted(set(entry) - _FACT_KEYS):
+        errors.append(BuildError(path, entry.line_of(unknown), f"{what}: unknown field '{unknown}'"))
+    kinds = [k for k in ("value", "derived", "statement") if k in entry]
+    if len(kinds) != 1:
+        errors.append(BuildError(path, line, f"{what}: needs exactly one of value, derived or statement"))
+    value = entry.get("value")
+    if "value" in entry and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        errors.append(BuildError(path, entry.line_of("value"), f"{what}: value must be a number, got {value!r}"))
+    unit = str(entry.get("unit", ""))
+    if "statement" not in entry and unit != SHARE and unit not in units:
+        known = ", ".join([SHARE, *units])
+        errors.append(BuildError(path, entry.line_of("unit") if "unit" in entry else line,
+                                 f"{what}: unknown unit '{unit}' (known: {known})"))
+    if unit == SHARE and isinstance(value, (int, float)) and not 0 <= value <= 1:
+        errors.append(BuildError(path, entry.line_of("value"), f"{what}: a share must be between 0 and 1, got {value}"))
+    source = entry.get("source")
+    if source not in sources:
+        known = ", ".join(sources) or "none defined"
+        errors.append(BuildError(path, entry.line_of("source") if "source" in entry else line,
+                                 f"{what}: unknown source '{source}' (known: {known})"))
+    as_of = entry.get("as_of")
+    as_of = as_of.isoformat() if isinstance(as_of, datetime.date) else str(as_of or "")
+    if not _AS_OF_RE.match(as_of):
+        errors.append(BuildError(path, entry.line_of("as_of") if "as_of" in entry else line,
+                                 f"{what}: as_of must be a date like 2022-10 or 2022-10-31"))
+    bound = entry.get("bound")
+    if bound not in (None, "over"):
+        errors.append(BuildError(path, entry.line_of("bound"), f"{what}: bound can only be 'over'"))
+    comparison = entry.get("comparison")
+    if comparison is not None and not (isinstance(comparison, dict) and len(comparison) == 1
+                                       and next(iter(comparison)) in ("share", "total")):
+        errors.append(BuildError(path, entry.line_of("comparison"),
+                                 f"{what}: comparison is either {{share: <fact>}} or {{total: <fact>}}"))
+        comparison = None
+    round_to = entry.get("round")
+    if round_to is not None and (not isinstance(round_to, (int, float)) or round_to <= 0):
+        errors.append(BuildError(path, entry.line_of("round"), f"{what}: round must be a positive number"))
+    label = _texts(entry, "label", langs, what, path, errors)
+    statement = _texts(entry, "statement", langs, what, path, errors, required=False)
+    note = _texts(entry, "note", langs, what, path, errors, required=False)
+    if len(errors) > n:
+        return None
+    return Fact(key=key, line=line, label=label, source=source, as_of=as_of,
+                value=value, unit=unit if "statement" not in entry else "", statement=statement, note=note,
+                bound=bound, comparison=next(iter(comparison.items())) if comparison else None,
+                derived=str(entry["derived"]) if "derived" in entry else None, round_to=round_to)
+
+
+def _check_comparisons(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> None:
+    for fact in facts.values():
+        if fact.comparison and fact.comparison[1] not in raw:
+            kind, other = fact.comparison
+            errors.append(BuildError(path, raw[fact.key].line_of("comparison"),
+                                     f"fact '{fact.key}': comparison names unknown fact '{other}'"))
+
+
+def formula_names(formula: str) -> list[str]:
+    """Return the fact keys a derived formula uses; raise ValueError if it is not plain arithmetic."""
+    tree = ast.parse(formula, mode="eval")
+    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
+               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub)
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed) or (isinstance(node, ast.Constant) and not isinstance(node.value, (int, float))):
+            raise ValueError(f"only numbers, fact keys and + - * / are allowed, not '{ast.unparse(node)}'")
+    return sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)})
+
+
+def evaluate(formula: str, values: dict[str, float | int]) -> float | int:
+    """Return the value of an arithmetic formula over fact values (checked by formula_names)."""
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+    def walk(node: ast.AST) -> float | int:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.BinOp):
+            return ops[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp):
+            return -walk(node.operand)
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        return node.value  # type: ignore[attr-defined, no-any-return]
+
+    return walk(ast.parse(formula, mode="eval"))
+
+
+def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> dict[str, Fact]:
+    """Compute every derived value from the values it names, in dependency order."""
+    pending = {k: f for k, f in facts.items() if f.derived is not None}
+    values = {k: f.value for k, f in facts.items() if f.derived is None and f.value is not None}
+    names: dict[str, list[str]] = {}
+    for key, fact in pending.items():
+        line = raw[key].line_of("derived")
+        try:
+            names[key] = formula_names(fact.derived or "")
+        except (SyntaxError, ValueError) as exc:
+            errors.append(BuildError(path, line, f"fact '{key}': derived formula: {exc}"))
+            continue
+        for name in names[key]:
+            if name not in raw:
+                errors.append(BuildError(path, line, f"fact '{key}': derived formula names unknown fact '{name}'"))
+    result = dict(facts)
+    progress = True
+    while progress:
+        progress = False
+        for key in [k for k in names if k not in values and all(n in values for n in names[k])]:
+            try:
+                value = evaluate(pending[key].derived or "", values)
+            except ZeroDivisionError:
+                errors.append(BuildError(path, raw[key].line_of("derived"), f"fact '{key}': derived formula divides by zero"))
+                continue
+            round_to = pending[key].round_to
+            if round_to:
+                value = round(value / round_to) * round_to
+            value = int(value) if float(value).is_integer() else value
+            values[key] = value
+            result[key] = replace(pending[key], value=value)
+            progress = True
+    for key in names:
+        if key not in values and all(n in raw for n in names[key]):
+            errors.append(BuildError(path, raw[key].line_of("derived"),
+                                     f"fact '{key}': derived formula depends on itself or on a statement"))
+    return result
+
+
+def _parse_charts(raw: LineMap, facts: dict[str, Fact], langs: tuple[str, ...], path: str,
+                  errors: list[BuildError]) -> dict[str, Chart]:
+    charts = {}
+    for key, entry in raw.items():
+        what = f"chart '{key}'"
+        if not isinstance(entry, LineMap):
+            errors.append(BuildError(path, raw.line_of(key), f"{what} must be a mapping"))
+            continue
+        for unknown in sorted(set(entry) - _CHART_KEYS):
+            errors.append(BuildError(path, entry.line_of(unknown), f"{what}: unknown field '{unknown}'"))
+        kind = entry.get("kind")
+        if kind not in CHART_KINDS:
+            errors.append(BuildError(path, entry.line_of("kind") if "kind" in entry else entry.line,
+                                     f"{what}: kind must be one of {', '.join(CHART_KINDS)}"))
+        keys = entry.get("facts")
+        if not isinstance(keys, list) or not keys:
+            errors.append(BuildError(path, entry.line_of("facts") if "facts" in entry else entry.line,
+                                     f"{what}: facts must be a list of fact keys"))
+            keys = []
+        for fact_key in keys:
+            fact = facts.get(fact_key)
+            line = entry.line_of("facts")
+            if fact is None:
+                errors.append(BuildError(path, line, f"{what}: unknown fact '{fact_key}'"))
+            elif fact.is_statement:
+                errors.append(BuildError(path, line, f"{what}: '{fact_key}' is a statement, not a figure"))
+            elif kind == "share" and fact.unit != SHARE:
+                errors.append(BuildError(path, line, f"{what}: '{fact_key}' is not a share"))
+            elif kind == "part" and (not fact.comparison or fact.comparison[0] != "total"):
+                errors.append(BuildError(path, line, f"{what}: '{fact_key}' needs comparison: {{total: <fact>}}"))
+        charts[key] = Chart(key, str(kind), tuple(keys), _texts(entry, "title", langs, what, path, errors))
+    return charts
+
+
+def load_facts(config: SiteConfig) -> Facts:
+    """Read content/facts.yaml (a site without one has no facts)."""
+    path = config.root / FACTS_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return empty_facts()
+    return parse_facts(decode_utf8(data, FACTS_FILE), config.codes)

@@ -1,0 +1,114 @@
+"""UI strings per language, and numbers and dates formatted with Babel's CLDR data."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+from .config import Language, SiteConfig
+from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .facts import SHARE, Fact, Facts
+from .yamlio import LineMap, parse_yaml
+
+STRINGS_DIR = "content/strings"
+# The strings the generator itself needs; templates may use any others the files define.
+REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_estimate", "fact_title", "chart_part", "chart_data",
+                    "chart_col_figure", "chart_col_value", "chart_col_as_of")
+
+
+def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
+    """Read content/strings/<lang>.yaml for every language; every key must exist in every language."""
+    errors: list[BuildError] = []
+    strings: dict[str, dict[str, str]] = {}
+    lines: dict[str, LineMap] = {}
+    for lang in config.codes:
+        path = f"{STRINGS_DIR}/{lang}.yaml"
+        try:
+            text = decode_utf8((config.root / path).read_bytes(), path)
+        except FileNotFoundError:
+            errors.append(BuildError(path, None, f"missing: UI strings for '{lang}'"))
+            continue
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        data, problems = parse_yaml(text, path)
+        errors.extend(problems)
+        if not isinstance(data, LineMap):
+            if not problems:
+                errors.append(BuildError(path, 1, "expected a mapping of string keys to texts"))
+            continue
+        for key, value in data.items():
+            if not isinstance(value, str):
+                errors.append(BuildError(path, data.line_of(key), f"string '{key}' must be text"))
+        strings[lang], lines[lang] = {str(k): str(v) for k, v in data.items()}, data
+    raise_if(errors)
+    every_key = sorted(set().union(*strings.values(), REQUIRED_STRINGS))
+    for lang in config.codes:
+        for key in every_key:
+            if key not in strings[lang]:
+                others = [f"{STRINGS_DIR}/{o}.yaml" for o in config.codes if key in strings[o]]
+                where = f" (present in {', '.join(others)})" if others else ""
+                errors.append(BuildError(f"{STRINGS_DIR}/{lang}.yaml", None,
+                                         f"missing string '{key}' in language '{lang}'{where}"))
+    raise_if(errors)
+    return strings
+
+
+def format_number(value: float | int, language: Language) -> str:
+    """Return a number as readers of `language` write it: 40,000 in English, 4万 in Chinese."""
+    if language.compact_numbers and abs(value) >= 10_000:
+        short = format_compact_decimal(value, locale=language.locale, fraction_digits=2)
+        if short == format_compact_decimal(value, locale=language.locale, fraction_digits=6):
+            return short  # only where the short form is exact: 4万, not 4万 for 41,234
+    return format_decimal(value, locale=language.locale, decimal_quantization=False)
+
+
+def format_share(value: float, language: Language) -> str:
+    """Return a share between 0 and 1 as a percentage, keeping any decimals: 0.29 -> 29%."""
+    return format_percent(value, locale=language.locale, decimal_quantization=False)
+
+
+def parse_as_of(as_of: str) -> tuple[datetime.date, str]:
+    """Return the date and its precision ('y', 'yMMMM' or 'yMMMMd') of '2022', '2022-10' or '2022-10-31'."""
+    parts = [int(p) for p in as_of.split("-")]
+    skeleton = {1: "y", 2: "yMMMM", 3: "yMMMMd"}[len(parts)]
+    return datetime.date(*(parts + [1] * (3 - len(parts)))), skeleton
+
+
+def format_as_of(as_of: str, language: Language) -> str:
+    """Return a date of known precision in the language: 'October 2022', '2022年10月'."""
+    date, skeleton = parse_as_of(as_of)
+    return format_skeleton(skeleton, date, locale=language.locale)
+
+
+def format_date(date: datetime.date, language: Language) -> str:
+    """Return a full date in the language: 'February 14, 2023', '2023年2月14日'."""
+    return babel_format_date(date, "long", locale=language.locale)
+
+
+def format_fact(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
+    """Return a fact's value as a phrase of the language: '1,048', '4万余名', 'about 3,600'."""
+    if fact.value is None:
+        return fact.statement[language.code]
+    if fact.unit == SHARE:
+        number, suffix = format_share(fact.value, language), ""
+    else:
+        number, suffix = format_number(fact.value, language), facts.units.get(fact.unit, {}).get(language.code, "")
+    pattern = strings["fact_estimate" if fact.is_estimate else "fact_over" if fact.bound else "fact_value"]
+    return pattern.format(number=number, suffix=suffix)
+
+
+def fact_title(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
+    """Return the tooltip naming a fact's source and date, e.g. 'Source: …, October 2022'."""
+    source = facts.sources[fact.source]
+    return strings["fact_title"].format(source=source.publisher[language.code],
+                                        date=format_as_of(fact.as_of, language))
+
+
+def strings_path(config: SiteConfig, lang: str) -> Path:
+    """Return the strings file of one language."""
+    return config.root / STRINGS_DIR / f"{lang}.yaml"

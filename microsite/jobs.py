@@ -1,0 +1,243 @@
+"""Rendering jobs: which outputs a build needs, which can be reused, and rendering them in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import __version__
+from .cache import CACHE_VERSION, BodyCache, still_there
+from .errors import BuildError, BuildFailed
+from .mdext import MARKDOWN_CONFIG, Result
+from .model import Page, Site, digest, page_url_path
+from .render import Renderer
+from .translations import MISSING, page_status
+from .write import Writer
+
+STUB_TEMPLATE = "untranslated.html"
+_ID_RE = re.compile(r'\sid="([^"]+)"')
+PARALLEL_THRESHOLD = 48  # below this many pages, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page (or 'not translated yet' page) to produce, with the key of everything it shows."""
+
+    out_path: str
+    kind: str  # "page" or "stub"
+    lang: str
+    slug: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What producing one output gave: its bytes' hash and stat, its dependencies, ids and links."""
+
+    out_path: str
+    key: str = ""  # what the output was made from (see plan_jobs); "" for files always regenerated
+    hash: str = ""
+    size: int = 0
+    mtime: int = 0
+    written: bool = False
+    deps: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    links: tuple[tuple[str, str, str], ...] = ()
+    errors: tuple[BuildError, ...] = ()
+
+    def manifest_entry(self, deps_fp: str) -> dict[str, Any]:
+        return {"key": self.key, "hash": self.hash, "size": self.size, "mtime": self.mtime, "deps": list(self.deps),
+                "deps_fp": deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links]}
+
+
+def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
+    """Return a hash of everything every page of one language may show: settings, UI strings, generator."""
+    config = site.config
+    return digest(repr((__version__, CACHE_VERSION, MARKDOWN_CONFIG, config.base_url, config.default_lang,
+                        config.languages, sorted(config.title.items()), sorted(config.description.items()),
+                        config.facts_page, sorted(site.strings.items()), renderer.langs[lang].data_as_of)))
+
+
+def plan_jobs(site: Site, renderer: Renderer) -> list[Job]:
+    """Return a job for every page and every missing translation, keyed by what the output shows."""
+    codes = site.config.codes
+    lang_digests = {code: language_digest(site, renderer, code) for code in codes}
+    jobs = []
+    for slug in site.slugs:
+        exists = tuple(site.page(code, slug) is not None for code in codes)
+        for lang in codes:
+            status = page_status(site, slug, lang)
+            source = status.source
+            nav = renderer.langs[lang].nav
+            if status.state == MISSING:
+                template = site.templates.get(STUB_TEMPLATE)
+                parts: tuple[Any, ...] = ("stub", source.title, source.url_path, nav.fingerprint(""))
+                name = STUB_TEMPLATE
+            else:
+                page = status.page
+                assert page is not None
+                template = site.templates.get(page.template)
+                parts = ("page", page.digest, page.template, nav.fingerprint(page.section), status.state,
+                         source.title, source.url_path)
+                name = page.template
+            template_part = (name, template.digest if template else "missing",
+                             site.facts.digest if template and template.uses_facts else "")
+            key = digest(repr((lang_digests[lang], exists, template_part, parts)))
+            kind = "stub" if status.state == MISSING else "page"
+            jobs.append(Job(page_url_path(lang, slug) + "index.html", kind, lang, slug, key))
+    return jobs
+
+
+def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Renderer) -> str:
+    """Return a hash of the current state of everything a body referenced (facts, charts, linked pages)."""
+    parts = []
+    for dep in deps:
+        if dep.startswith("page:"):
+            lang, _, slug = dep[5:].partition("/")
+            parts.append(f"{dep}={renderer.resolve(lang, slug)}")
+        else:
+            parts.append(f"{dep}={site.facts.fingerprint(dep)}")
+    return digest("|".join(parts))
+
+
+def reusable(job: Job, entry: dict[str, Any] | None, out: Path, site: Site, renderer: Renderer) -> bool:
+    """Return whether the previous build's file for `job` is still exactly right."""
+    return bool(entry and entry.get("key") == job.key
+                and entry.get("deps_fp") == deps_fingerprint(entry.get("deps", []), site, renderer)
+                and still_there(out, job.out_path, entry))
+
+
+def body_key(site: Site, page: Page) -> str:
+    """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
+    config = site.config
+    return digest(repr((CACHE_VERSION, MARKDOWN_CONFIG, page.lang, page.rel, page.body, config.base_path,
+                        config.facts_page)))
+
+
+@dataclass
+class RenderState:
+    """What rendering needs in one process; worker processes inherit it when they fork."""
+
+    site: Site
+    renderer: Renderer
+    cache: BodyCache
+    writer: Writer
+    manifest: dict[str, dict[str, Any]]
+    out: Path
+    keep_in_memory: bool = False
+    made: set[str] = field(default_factory=set)
+
+
+def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[str, ...]]:
+    """Return a page's body HTML from the cache when its inputs are unchanged, else convert it."""
+    site, renderer = state.site, state.renderer
+    key = body_key(site, page)
+    entry = state.cache.get(key)
+    if entry is not None and entry.get("deps_fp") == deps_fingerprint(entry["deps"], site, renderer):
+        result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),
+                        links={tuple(link) for link in entry["links"]})
+        return entry["html"], result, tuple(entry["deps"])
+    html, result = renderer.convert(page)
+    deps = tuple(sorted(result.refs) + sorted(f"page:{lang}/{slug}" for lang, slug, _ in result.links))
+    deps = tuple(dict.fromkeys(deps))
+    state.cache.put(key, {"html": html, "toc": result.toc, "ids": sorted(result.ids), "refs": sorted(result.refs),
+                          "links": sorted(result.links), "deps": list(deps),
+                          "deps_fp": deps_fingerprint(deps, site, renderer)}, keep=state.keep_in_memory)
+    return html, result, deps
+
+
+def render_job(state: RenderState, job: Job) -> Outcome:
+    """Render one job and write it to staging, unless its bytes equal the previous build's file."""
+    renderer = state.renderer
+    try:
+        if job.kind == "stub":
+            source = f"content/{job.lang}/{job.slug or 'index'}.md"
+            html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
+            deps: tuple[str, ...] = ()
+            links: tuple[tuple[str, str, str], ...] = ()
+        else:
+            page = state.site.page(job.lang, job.slug)
+            assert page is not None
+            body, result, deps = convert_cached(state, page)
+            html = renderer.render_template(page.template, renderer.page_context(page, body, result), page.source)
+            links = tuple(sorted(result.links))
+    except BuildFailed as exc:
+        return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
+    data = html.encode("utf-8")
+    ids = tuple(sorted(set(_ID_RE.findall(html))))
+    return store(state, job.out_path, data, job.key, deps, ids, links)
+
+
+def store(state: RenderState, out_path: str, data: bytes, key: str = "", deps: tuple[str, ...] = (),
+          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str], ...] = ()) -> Outcome:
+    """Write an output to staging; when the previous build has the same bytes, keep that file instead."""
+    hashed = digest(data)
+    entry = state.manifest.get(out_path)
+    if entry and entry.get("hash") == hashed and still_there(state.out, out_path, entry):
+        return Outcome(out_path, key, hashed, entry["size"], entry["mtime"], False, deps, ids, links)
+    st = state.writer.write(out_path, data)
+    return Outcome(out_path, key, hashed, st.st_size, st.st_mtime_ns, True, deps, ids, links)
+
+
+# -- parallel rendering ----------------------------------------------------------------------------
+
+_WORKER_STATE: list[RenderState] = []  # set just before forking; each worker process inherits it
+
+
+def _work(batch: list[Job]) -> list[Outcome]:
+    state = _WORKER_STATE[0]
+    return [render_job(state, job) for job in batch]
+
+
+def _batches(jobs: list[Job], size: int) -> Iterator[list[Job]]:
+    for start in range(0, len(jobs), size):
+        yield jobs[start:start + size]
+
+
+def worker_count(requested: int | None, jobs: int) -> int:
+    """Return how many processes to render `jobs` pages with."""
+    if jobs < PARALLEL_THRESHOLD:
+        return 1
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(requested or available, available * 2, jobs // 8 or 1))
+
+
+def run_jobs(state: RenderState, jobs: list[Job], workers: int, progress: bool) -> list[Outcome]:
+    """Render every job, in `workers` forked processes when more than one; return outcomes in job order."""
+    total, done, outcomes = len(jobs), 0, []
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            outcomes.append(render_job(state, job))
+            done += 1
+            if progress and done % 25 == 0:
+                _show_progress(done, total)
+    else:
+        _WORKER_STATE[:] = [state]
+        try:
+            context = multiprocessing.get_context("fork")
+            size = max(4, min(64, total // (workers * 8) or 1))
+            with context.Pool(workers) as pool:
+                for batch in pool.imap_unordered(_work, _batches(jobs, size)):
+                    outcomes.extend(batch)
+                    done += len(batch)
+                    if progress:
+                        _show_progress(done, total)
+        finally:
+            _WORKER_STATE.clear()
+    if progress:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+    order = {job.out_path: index for index, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.out_path])
+
+
+def _show_progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()

@@ -1,0 +1,343 @@
+"""Jinja2 environment and rendering: Site -> HTML strings for pages and the special pages."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from .charts import render_chart
+from .config import Language
+from .errors import BuildError, BuildFailed, line_of, raise_if
+from .i18n import fact_title, format_as_of, format_date, format_fact
+from .mdext import Converter, FactView, PageContext, Result
+from .model import Page, Site, digest, page_url_path
+from .nav import Nav, build_nav
+from .translations import MISSING, OUTDATED, page_status
+
+# Templates using these depend on the whole fact sheet (data_as_of is part of each language's digest instead).
+FACT_VARIABLES = {"facts", "charts", "sources"}
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Return the Jinja environment: autoescape on, undefined variables are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template's digest over everything it includes or extends, and whether it shows facts."""
+
+    digest: str
+    uses_facts: bool
+
+
+def load_templates(env: jinja2.Environment, templates_dir: Path) -> dict[str, TemplateInfo]:
+    """Parse every template once; raise BuildFailed on syntax errors with template path and line."""
+    errors, sources, refs, names = [], {}, {}, {}
+    for path in sorted(templates_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name = path.relative_to(templates_dir).as_posix()
+        shown = f"templates/{name}"
+        try:
+            source = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            errors.append(BuildError(shown, line, "not valid UTF-8; save the file as UTF-8"))
+            continue
+        try:
+            ast = env.parse(source, name, shown)
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(BuildError(shown, exc.lineno, f"template syntax: {exc.message}"))
+            continue
+        sources[name] = source
+        refs[name] = {r for r in jinja2.meta.find_referenced_templates(ast) if r}
+        names[name] = jinja2.meta.find_undeclared_variables(ast)
+    raise_if(errors)
+    info = {}
+    for name in sources:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure or current not in sources:
+                continue
+            closure.add(current)
+            todo.extend(refs[current])
+        info[name] = TemplateInfo(digest(repr([(n, sources[n]) for n in sorted(closure)])),
+                                  any(names[n] & FACT_VARIABLES for n in closure))
+    return info
+
+
+def template_error(exc: Exception, templates_dir: Path, page_source: str) -> BuildError:
+    """Return the error of a failed render, located in the template when the traceback passes one."""
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return BuildError(f"templates/{exc.name}", exc.lineno, f"template syntax: {message}")
+    root = str(templates_dir.resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        filename = str(Path(frame.filename).resolve()) if frame.filename else ""
+        if filename.startswith(root + "/"):
+            name = Path(filename).relative_to(root).as_posix()
+            kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
+            return BuildError(f"templates/{name}", frame.lineno, f"{kind}: {message} (rendering {page_source})")
+    return BuildError(page_source, None, f"template error: {message}")
+
+
+@dataclass(frozen=True)
+class LangData:
+    """Per-language values computed once per build: nav, fact views, formatted facts."""
+
+    language: Language
+    nav: Nav
+    facts_list: list[dict[str, Any]]
+    fact_views: dict[str, FactView]
+    sources: list[dict[str, Any]]
+    data_as_of: str  # the latest as_of of any fact, formatted
+
+
+class Renderer:
+    """Renders pages of one Site; built once per process and reused for every page."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.config = site.config
+        self.env = env
+        self.converter = Converter()
+        self._charts: dict[tuple[str, str], str] = {}
+
+    @cached_property
+    def langs(self) -> dict[str, LangData]:
+        return {lang.code: self._lang_data(lang) for lang in self.config.languages}
+
+    def _facts_href(self, lang: str) -> str:
+        page = self.config.facts_page
+        return self.config.url(page_url_path(lang, page)) if page is not None else ""
+
+    def _lang_data(self, language: Language) -> LangData:
+        site, code = self.site, language.code
+        strings = site.strings[code]
+        href = self._facts_href(code)
+        views, listing = {}, []
+        for key, fact in site.facts.facts.items():
+            text = format_fact(fact, site.facts, language, strings)
+            title = fact_title(fact, site.facts, language, strings)
+            views[key] = FactView(text, title, f"{href}#fact-{key}")
+            source = site.facts.sources[fact.source]
+            comparison = None
+            if fact.comparison:
+                kind, other = fact.comparison
+                other_text = format_fact(site.facts.facts[other], site.facts, language, strings)
+                comparison = {"kind": kind, "key": other, "text": other_text}
+            listing.append({
+                "key": key, "id": f"fact-{key}", "label": fact.label[code], "text": text, "value": fact.value,
+                "unit": fact.unit, "as_of": format_as_of(fact.as_of, language), "as_of_iso": fact.as_of,
+                "note": fact.note.get(code, ""), "estimate": fact.is_estimate, "derived": fact.derived,
+                "statement": fact.is_statement, "bound": fact.bound, "comparison": comparison,
+                "source": {"key": source.key, "title": source.title[code], "publisher": source.publisher[code],
+                           "url": source.url, "date": source.date, "note": source.note.get(code, "")},
+            })
+        sources = [{"key": s.key, "id": f"source-{s.key}", "title": s.title[code], "publisher": s.publisher[code],
+                    "url": s.url, "date": s.date, "note": s.note.get(code, ""),
+                    "via": s.via} for s in site.facts.sources.values()]
+        latest = max((f.as_of for f in site.facts.facts.values()), default="")
+        pages = [p for p in site.pages if p.lang == code]
+        return LangData(language, build_nav(pages), listing, views, sources,
+                        format_as_of(latest, language) if latest else "")
+
+    def chart_html(self, key: str, lang: str) -> str | None:
+        """Return the <figure> of one chart in one language (None if there is no such chart)."""
+        chart = self.site.facts.charts.get(key)
+        if chart is None:
+            return None
+        if (key, lang) not in self._charts:
+            language = self.config.language(lang)
+            self._charts[key, lang] = render_chart(chart, self.site.facts, language, self.site.strings[lang],
+                                                   self._facts_href(lang))
+        return self._charts[key, lang]
+
+    def resolve(self, lang: str, slug: str) -> str | None:
+        """Return the URL path of a page, or of its 'not translated yet' page when only another language has it."""
+        if any(self.site.page(code, slug) for code in self.config.codes):
+            return page_url_path(lang, slug)
+        return None
+
+    def convert(self, page: Page) -> tuple[str, Result]:
+        """Return the HTML of a page's Markdown body; unknown references raise BuildFailed."""
+        ctx = PageContext(page.lang, page.rel, self.langs[page.lang].fact_views,
+                          lambda key: self.chart_html(key, page.lang), self.resolve, self.config.url,
+                          self.config.codes)
+        html, result = self.converter.convert(page.body, ctx)
+        raise_if([self._reference_error(page, kind, text) for kind, text in result.unknown])
+        return html, result
+
+    def _reference_error(self, page: Page, kind: str, text: str) -> BuildError:
+        if kind == "fact":
+            close = self.site.facts.closest(text)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            return BuildError(page.source, line_of(page.body, "{{fact:" + text, page.body_line),
+                              f"unknown fact '{text}'{hint}")
+        if kind == "chart":
+            known = ", ".join(self.site.facts.charts) or "none defined"
+            return BuildError(page.source, line_of(page.body, "{{chart:" + text, page.body_line),
+                              f"unknown chart '{text}' (known: {known})")
+        line = line_of(page.body, text, page.body_line)
+        messages = {
+            "page": f"link to a missing page '{text}'",
+            "outside": f"link '{text}' points outside content/",
+            "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
+                        "and files in static/ as /static/...",
+        }
+        return BuildError(page.source, line, messages[kind])
+
+    # -- template context ------------------------------------------------------------------------
+
+    def _base_context(self, lang: str, url_path: str, alternates: list[dict[str, str]]) -> dict[str, Any]:
+        data = self.langs[lang]
+        config = self.config
+        return {
+            "lang": data.language,
+            "languages": [
+                {"code": l.code, "name": l.name, "html_lang": l.html_lang,
+                 "url": config.url(_same_path(url_path, lang, l.code)), "current": l.code == lang}
+                for l in config.languages],
+            "site": {"title": config.title[lang], "description": config.description[lang],
+                     "base_url": config.base_url, "base_path": config.base_path,
+                     "default_lang": config.default_lang, "facts_url": self._facts_href(lang)},
+            "t": self.site.strings[lang],
+            "strings": self.site.strings,
+            "facts": data.facts_list,
+            "sources": data.sources,
+            "data_as_of": data.data_as_of,
+            "charts": _LazyCharts(self, lang),
+            "url": config.url,
+            "alternates": alternates,
+            "canonical": config.absolute_url(url_path) if url_path is not None else "",
+        }
+
+    def alternates(self, slug: str) -> list[dict[str, str]]:
+        """Return hreflang alternates of a slug: every existing translation plus x-default."""
+        items = [{"hreflang": l.html_lang, "href": self.config.absolute_url(page_url_path(l.code, slug))}
+                 for l in self.config.languages if self.site.page(l.code, slug)]
+        default = self.site.page(self.config.default_lang, slug)
+        if len(items) > 1 and default is not None:
+            # the home page's x-default is the root language chooser, which picks by browser language
+            x_default = "" if slug == "" else default.url_path
+            items.append({"hreflang": "x-default", "href": self.config.absolute_url(x_default)})
+        return items
+
+    def page_context(self, page: Page, body: str, result: Result) -> dict[str, Any]:
+        """Return the template variables of one page."""
+        status = page_status(self.site, page.slug, page.lang)
+        language = self.config.language(page.lang)
+        source = status.source
+        context = self._base_context(page.lang, page.url_path, self.alternates(page.slug))
+        data = self.langs[page.lang]
+        context["nav"] = {"top": data.nav.top, "section": data.nav.section(page.section)}
+        context["page"] = {
+            "title": page.title, "description": page.description or self.config.description[page.lang],
+            "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
+            "date": format_date(page.date, language) if page.date else "",
+            "date_iso": page.date.isoformat() if page.date else "",
+            "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
+            "untranslated": False, "noindex": False,
+            "outdated": status.state == OUTDATED,
+            "original": {"url": self.config.url(source.url_path), "lang": source.lang,
+                         "name": self.config.language(source.lang).name,
+                         "html_lang": self.config.language(source.lang).html_lang,
+                         "title": source.title},
+        }
+        return context
+
+    def render_page(self, page: Page) -> tuple[str, Result]:
+        """Return the full HTML of one page and what its body referenced."""
+        body, result = self.convert(page)
+        return self.render_template(page.template, self.page_context(page, body, result), page.source), result
+
+    def stub_context(self, slug: str, lang: str) -> dict[str, Any]:
+        """Return the variables of the 'not translated yet' page of `slug` in `lang`."""
+        source = page_status(self.site, slug, lang).source
+        url_path = page_url_path(lang, slug)
+        context = self._base_context(lang, url_path, self.alternates(slug))
+        context["nav"] = {"top": self.langs[lang].nav.top, "section": ()}
+        source_lang = self.config.language(source.lang)
+        context["page"] = {
+            "title": source.title, "description": "", "slug": slug, "lang": lang, "url_path": url_path,
+            "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
+            "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
+            "outdated": False,
+            "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
+                         "html_lang": source_lang.html_lang, "title": source.title},
+        }
+        return context
+
+    def special_context(self, lang: str, name: str) -> dict[str, Any]:
+        """Return the variables of a page that is not made from Markdown (404, the root language chooser)."""
+        context = self._base_context(lang, None, self.alternates("") if name == "root.html" else [])
+        if name == "root.html":
+            context["canonical"] = self.config.absolute_url("")
+        context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
+                                for item in context["languages"]]
+        context["nav"] = {"top": self.langs[lang].nav.top, "section": ()}
+        context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
+                           "outdated": False, "url_path": "", "lang": lang}
+        return context
+
+    def render_template(self, name: str, context: dict[str, Any], source: str) -> str:
+        """Render one template; raise BuildFailed with the template's path and line on errors."""
+        try:
+            template = self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            page = self.site.page(context["page"]["lang"], context["page"].get("slug", ""))
+            line = page.lines.get("template") if page else None
+            known = ", ".join(sorted(self.env.list_templates(extensions=["html"])))
+            raise BuildFailed([BuildError(source, line, f"unknown template '{name}' (templates/ has: {known})")]) from None
+        try:
+            return template.render(context)
+        except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error
+            raise BuildFailed([template_error(exc, self.config.templates_dir, source)]) from None
+
+
+class _LazyCharts(dict):
+    """Charts by key for templates, drawn only when a template asks for one."""
+
+    def __init__(self, renderer: Renderer, lang: str) -> None:
+        super().__init__()
+        self.renderer, self.lang = renderer, lang
+
+    def __getitem__(self, key: str) -> Markup:
+        html = self.renderer.chart_html(key, self.lang)
+        if html is None:
+            raise jinja2.UndefinedError(f"no chart '{key}' in content/facts.yaml")
+        return Markup(html)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.renderer.site.facts.charts)
+
+    def __len__(self) -> int:
+        return len(self.renderer.site.facts.charts)
+
+    def keys(self):  # type: ignore[no-untyped-def, override]
+        return list(self.renderer.site.facts.charts)
+
+
+def _same_path(url_path: str | None, lang: str, other: str) -> str:
+    """Return the URL path of the same page in another language."""
+    if url_path is None:
+        return f"{other}/"
+    return other + url_path[len(lang):]
