@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,40 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-@dataclass
 class BodyCache:
-    """Rendered Markdown by body key: what converting a body produced, and what it depended on."""
+    """Converted Markdown by body key, in one SQLite file: what a body produced and what it depended on.
 
-    root: Path
-    enabled: bool = True
-    memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # kept by the preview server
+    Worker processes each open their own connection (after the fork) and write in one transaction
+    per batch; SQLite serialises the writers.
+    """
 
-    def _path(self, key: str) -> Path:
-        return self.root / CACHE_DIR / "body" / key[:2] / f"{key}.json"
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.path = root / CACHE_DIR / "bodies.sqlite"
+        self.enabled = enabled
+        self.memory: dict[str, dict[str, Any]] = {}  # kept by the preview server between rebuilds
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._pending: list[tuple[str, bytes]] = []
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None or self._pid != os.getpid():  # never share a connection across a fork
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            except sqlite3.Error:
+                self._reset()
+                return None
+            self._db, self._pid = db, os.getpid()
+        return self._db
+
+    def _reset(self) -> None:
+        """Throw away a cache file SQLite cannot read; it is rebuilt as pages are converted."""
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._db = None
 
     def get(self, key: str) -> dict[str, Any] | None:
         """Return the cached conversion for `key`, or None when absent or unreadable."""
@@ -60,23 +84,38 @@ class BodyCache:
             return None
         if key in self.memory:
             return self.memory[key]
-        try:
-            entry = _unpack(self._path(key).read_bytes())
-        except OSError:
+        db = self._connect()
+        if db is None:
             return None
+        try:
+            row = db.execute("SELECT data FROM body WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self._reset()
+            return None
+        entry = _unpack(row[0]) if row else None
         return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
     def put(self, key: str, entry: dict[str, Any], keep: bool = False) -> None:
-        """Store one conversion (on disk, and in memory when `keep`)."""
+        """Queue one conversion for writing (and keep it in memory when `keep`)."""
         if not self.enabled:
             return
         entry = dict(entry, key=key)
         if keep:
             self.memory[key] = entry
+        self._pending.append((key, _pack(entry)))
+
+    def flush(self) -> None:
+        """Write queued conversions in one transaction; a cache that cannot be written only costs time."""
+        pending, self._pending = self._pending, []
+        db = self._connect() if pending else None
+        if db is None:
+            return
         try:
-            _write_atomic(self._path(key), _pack(entry))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO body (key, data) VALUES (?, ?)", pending)
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            self._reset()
 
 
 def manifest_path(root: Path, out: Path) -> Path:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import BuildError, BuildFailed
+from . import memo
 
 DEFAULT_OUT = "site"
 
@@ -101,11 +103,16 @@ def _options(args: argparse.Namespace, out: Path, **extra: object) -> "BuildOpti
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
-    from .pipeline import build
+    started = time.perf_counter()
     out = getattr(args, "out", None) or Path(DEFAULT_OUT)
+    if not getattr(args, "no_cache", False):
+        key = memo.settings(getattr(args, "base_url", None), getattr(args, "strict", False))
+        counts = memo.up_to_date(root, out if out.is_absolute() else root / out, key)
+        if counts:  # nothing changed: the heavy modules are not even imported
+            print(memo.summary_line(counts, time.perf_counter() - started, "nothing changed", out))
+            return 0
+    from .pipeline import build
     result = build(root, _options(args, out))
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary(shown_out=out))
     return 0
 

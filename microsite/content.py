@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .config import SiteConfig
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .model import Page, digest
-from .yamlio import LineMap, parse_yaml
+from .yamlio import parse_yaml
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of")
 FENCE = "---"
 
@@ -26,40 +31,69 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
     raise BuildFailed([BuildError(source, 1, "front matter: no closing '---' line")])
 
 
+_KEY_LINE_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.M)
+
+
+def front_matter_lines(head: str) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Return the file line of each top-level key, and (line, key) of keys given twice."""
+    lines: dict[str, int] = {}
+    repeated = []
+    for match in _KEY_LINE_RE.finditer(head):
+        line = head.count("\n", 0, match.start()) + 2  # front matter starts on line 2
+        key = match.group(1)
+        if key in lines:
+            repeated.append((line, key))
+        lines.setdefault(key, line)
+    return lines, repeated
+
+
+def parse_front_matter(head: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse front matter YAML; return the values and the line of each key."""
+    lines, repeated = front_matter_lines(head)
+    errors = [BuildError(source, line, f"front matter: duplicate key '{key}'") for line, key in repeated]
+    try:
+        data = yaml.load(head, Loader=_FAST_LOADER)  # noqa: S506 -- a safe loader
+    except yaml.YAMLError:
+        _, errors = parse_yaml(head, source, first_line=2)  # again, for a located message
+        raise BuildFailed(errors) from None
+    raise_if(errors)
+    if data is None:
+        return {}, lines
+    if not isinstance(data, dict):
+        raise BuildFailed([BuildError(source, 2, "front matter: expected 'key: value' lines")])
+    return data, lines
+
+
 def parse_page(text: str, source: str, lang: str, rel: str) -> Page:
     """Parse one page's text into a Page; raise BuildFailed listing every problem."""
     head, body, body_line = split_front_matter(text.replace("\r\n", "\n"), source)
-    data, errors = parse_yaml(head, source, first_line=2)
-    raise_if(errors)
-    if data is None:
-        data = LineMap.empty(2)
-    if not isinstance(data, LineMap):
-        raise BuildFailed([BuildError(source, 2, "front matter: expected 'key: value' lines")])
+    data, lines = parse_front_matter(head, source)
+    errors = []
     for key in data:
         if key not in FRONT_MATTER_KEYS:
-            errors.append(BuildError(source, data.line_of(key),
+            errors.append(BuildError(source, lines.get(str(key), 2),
                                      f"front matter: unknown key '{key}' (allowed: {', '.join(FRONT_MATTER_KEYS)})"))
     title = data.get("title")
     if "title" not in data:
         errors.append(BuildError(source, 1, "front matter: missing 'title'"))
     elif not isinstance(title, str) or not title.strip():
-        errors.append(BuildError(source, data.line_of("title"), "front matter: 'title' must be non-empty text"))
+        errors.append(BuildError(source, lines.get("title"), "front matter: 'title' must be non-empty text"))
     date = data.get("date")
     if date is not None and (not isinstance(date, datetime.date) or isinstance(date, datetime.datetime)):
-        errors.append(BuildError(source, data.line_of("date"), f"front matter: 'date' must be a date like 2023-02-14, got {date!r}"))
+        errors.append(BuildError(source, lines.get("date"), f"front matter: 'date' must be a date like 2023-02-14, got {date!r}"))
     weight = data.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int):
-        errors.append(BuildError(source, data.line_of("weight"), f"front matter: 'weight' must be a whole number, got {weight!r}"))
+        errors.append(BuildError(source, lines.get("weight"), f"front matter: 'weight' must be a whole number, got {weight!r}"))
     template = data.get("template", "page.html")
     if not isinstance(template, str) or not template.endswith(".html"):
-        errors.append(BuildError(source, data.line_of("template"), f"front matter: 'template' must name an .html file, got {template!r}"))
+        errors.append(BuildError(source, lines.get("template"), f"front matter: 'template' must name an .html file, got {template!r}"))
     for key in ("description", "translation_of"):
         if key in data and not isinstance(data[key], str):
-            errors.append(BuildError(source, data.line_of(key), f"front matter: '{key}' must be text"))
+            errors.append(BuildError(source, lines.get(key), f"front matter: '{key}' must be text"))
     raise_if(errors)
     return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
-                digest=digest(text), description=data.get("description", "").strip(), date=date, weight=weight,
-                template=template, translation_of=data.get("translation_of"), lines=dict(data.lines))
+                digest=digest(text), description=(data.get("description") or "").strip(), date=date, weight=weight,
+                template=template, translation_of=data.get("translation_of"), lines=lines)
 
 
 def check_page_path(rel: str, source: str) -> BuildError | None:

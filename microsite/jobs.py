@@ -15,8 +15,8 @@ from .cache import CACHE_VERSION, BodyCache, still_there
 from .errors import BuildError, BuildFailed
 from .mdext import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
-from .render import Renderer
-from .translations import MISSING, page_status
+from .render import Renderer, latest_as_of
+from .translations import MISSING
 from .write import Writer
 
 STUB_TEMPLATE = "untranslated.html"
@@ -60,7 +60,7 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     config = site.config
     return digest(repr((__version__, CACHE_VERSION, MARKDOWN_CONFIG, config.base_url, config.default_lang,
                         config.languages, sorted(config.title.items()), sorted(config.description.items()),
-                        config.facts_page, sorted(site.strings.items()), renderer.langs[lang].data_as_of)))
+                        config.facts_page, sorted(site.strings.items()), latest_as_of(site))))
 
 
 def plan_jobs(site: Site, renderer: Renderer) -> list[Job]:
@@ -71,9 +71,9 @@ def plan_jobs(site: Site, renderer: Renderer) -> list[Job]:
     for slug in site.slugs:
         exists = tuple(site.page(code, slug) is not None for code in codes)
         for lang in codes:
-            status = page_status(site, slug, lang)
+            status = renderer.statuses[slug, lang]
             source = status.source
-            nav = renderer.langs[lang].nav
+            nav = renderer.navs[lang]
             if status.state == MISSING:
                 template = site.templates.get(STUB_TEMPLATE)
                 parts: tuple[Any, ...] = ("stub", source.title, source.url_path, nav.fingerprint(""))
@@ -191,7 +191,9 @@ _WORKER_STATE: list[RenderState] = []  # set just before forking; each worker pr
 
 def _work(batch: list[Job]) -> list[Outcome]:
     state = _WORKER_STATE[0]
-    return [render_job(state, job) for job in batch]
+    outcomes = [render_job(state, job) for job in batch]
+    state.cache.flush()
+    return outcomes
 
 
 def _batches(jobs: list[Job], size: int) -> Iterator[list[Job]]:
@@ -216,6 +218,7 @@ def run_jobs(state: RenderState, jobs: list[Job], workers: int, progress: bool) 
             done += 1
             if progress and done % 25 == 0:
                 _show_progress(done, total)
+        state.cache.flush()
     else:
         _WORKER_STATE[:] = [state]
         try:

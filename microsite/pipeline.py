@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import jinja2
 
+from . import memo
 from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest, still_there
 from .check import check_anchors, check_facts_page, check_templates, check_translations
 from .config import load_config
@@ -56,6 +57,8 @@ class BuildResult:
     warnings: tuple[BuildError, ...]
     refs: dict[tuple[str, str], set[str]] = field(hash=False)  # (lang, slug) -> facts and charts cited
     changed: tuple[str, ...] = ()  # output paths written or removed
+    outdated: int = 0  # translations whose source changed since they were stamped
+    missing: int = 0  # pages shown as 'not translated yet'
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -64,25 +67,14 @@ class BuildResult:
             counts[page.lang] += 1
         return counts
 
-    @property
-    def outdated(self) -> int:
-        return sum(1 for s in all_statuses(self.site) if s.state == OUTDATED)
-
-    @property
-    def missing(self) -> int:
-        return sum(1 for s in all_statuses(self.site) if s.state == MISSING)
+    def counts(self) -> dict[str, Any]:
+        """Return what the summary line reports, as plain data (kept by the no-change shortcut)."""
+        return {"pages": self.pages_per_language, "outdated": self.outdated, "missing": self.missing}
 
     def summary(self, shown_out: Path | None = None) -> str:
         """Return the one line a build ends with."""
-        counts = ", ".join(f"{n} {code}" for code, n in self.pages_per_language.items())
-        extra = []
-        if self.outdated:
-            extra.append(f"{self.outdated} outdated translation{'s' if self.outdated != 1 else ''}")
-        if self.missing:
-            extra.append(f"{self.missing} untranslated")
-        note = f" ({'; '.join(extra)})" if extra else ""
-        return (f"built {counts} pages{note} in {self.seconds:.2f} s "
-                f"({self.rendered} rendered, {self.written} files written) -> {shown_out or self.out}/")
+        work = f"{self.rendered} rendered, {self.written} files written"
+        return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
 def load_site(root: Path, base_url: str | None = None) -> tuple[Site, jinja2.Environment]:
@@ -120,6 +112,8 @@ def build_lock(root: Path) -> Iterator[None]:
 def build(root: Path, options: BuildOptions) -> BuildResult:
     """Build the site in `root` into `options.out`; raise BuildFailed, leaving the output untouched."""
     started = time.perf_counter()
+    use_memo = options.cache and not options.in_place
+    stats = memo.snapshot(root) if use_memo else []
     site, env = load_site(root, options.base_url)
     warnings = check_translations(site)
     raise_if(check_templates(site) + check_facts_page(site) + (warnings if options.strict else []))
@@ -129,7 +123,10 @@ def build(root: Path, options: BuildOptions) -> BuildResult:
         if not options.in_place:
             clean_leftovers(out)
         manifest = load_manifest(root, out) if options.cache else {}
-        return _render_and_write(site, env, out, manifest, options, warnings, started)
+        result = _render_and_write(site, env, out, manifest, options, warnings, started)
+        if use_memo:
+            memo.save(root, out, memo.settings(options.base_url, options.strict), stats, result.counts())
+        return result
 
 
 def _render_and_write(site: Site, env: jinja2.Environment, out: Path, manifest: dict[str, dict[str, Any]],
@@ -169,8 +166,9 @@ def _render_and_write(site: Site, env: jinja2.Environment, out: Path, manifest: 
         if job.kind == "page":
             deps = outcomes[job.out_path].deps
             refs[job.lang, job.slug] = {d[5:] for d in deps if d.startswith("fact:")}
+    states = [status.state for status in renderer.statuses.values()]
     return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
-                       tuple(sorted(written + removed)))
+                       tuple(sorted(written + removed)), states.count(OUTDATED), states.count(MISSING))
 
 
 def _from_manifest(path: str, entry: dict[str, Any]) -> Outcome:

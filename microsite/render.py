@@ -19,7 +19,7 @@ from .i18n import fact_title, format_as_of, format_date, format_fact
 from .mdext import Converter, FactView, PageContext, Result
 from .model import Page, Site, digest, page_url_path
 from .nav import Nav, build_nav
-from .translations import MISSING, OUTDATED, page_status
+from .translations import OUTDATED, Status, all_statuses
 
 # Templates using these depend on the whole fact sheet (data_as_of is part of each language's digest instead).
 FACT_VARIABLES = {"facts", "charts", "sources"}
@@ -104,7 +104,6 @@ class LangData:
     """Per-language values computed once per build: nav, fact views, formatted facts."""
 
     language: Language
-    nav: Nav
     facts_list: list[dict[str, Any]]
     fact_views: dict[str, FactView]
     sources: list[dict[str, Any]]
@@ -123,7 +122,18 @@ class Renderer:
 
     @cached_property
     def langs(self) -> dict[str, LangData]:
+        """Return per-language fact views and strings, formatted with Babel once per build."""
         return {lang.code: self._lang_data(lang) for lang in self.config.languages}
+
+    @cached_property
+    def navs(self) -> dict[str, Nav]:
+        """Return the navigation of each language."""
+        return {code: build_nav([p for p in self.site.pages if p.lang == code]) for code in self.config.codes}
+
+    @cached_property
+    def statuses(self) -> dict[tuple[str, str], Status]:
+        """Return the translation status of every (slug, lang), computed once."""
+        return {(s.slug, s.lang): s for s in all_statuses(self.site)}
 
     def _facts_href(self, lang: str) -> str:
         page = self.config.facts_page
@@ -155,10 +165,8 @@ class Renderer:
         sources = [{"key": s.key, "id": f"source-{s.key}", "title": s.title[code], "publisher": s.publisher[code],
                     "url": s.url, "date": s.date, "note": s.note.get(code, ""),
                     "via": s.via} for s in site.facts.sources.values()]
-        latest = max((f.as_of for f in site.facts.facts.values()), default="")
-        pages = [p for p in site.pages if p.lang == code]
-        return LangData(language, build_nav(pages), listing, views, sources,
-                        format_as_of(latest, language) if latest else "")
+        latest = latest_as_of(site)
+        return LangData(language, listing, views, sources, format_as_of(latest, language) if latest else "")
 
     def chart_html(self, key: str, lang: str) -> str | None:
         """Return the <figure> of one chart in one language (None if there is no such chart)."""
@@ -243,12 +251,12 @@ class Renderer:
 
     def page_context(self, page: Page, body: str, result: Result) -> dict[str, Any]:
         """Return the template variables of one page."""
-        status = page_status(self.site, page.slug, page.lang)
+        status = self.statuses[page.slug, page.lang]
         language = self.config.language(page.lang)
         source = status.source
         context = self._base_context(page.lang, page.url_path, self.alternates(page.slug))
-        data = self.langs[page.lang]
-        context["nav"] = {"top": data.nav.top, "section": data.nav.section(page.section)}
+        nav = self.navs[page.lang]
+        context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
         context["page"] = {
             "title": page.title, "description": page.description or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
@@ -271,10 +279,10 @@ class Renderer:
 
     def stub_context(self, slug: str, lang: str) -> dict[str, Any]:
         """Return the variables of the 'not translated yet' page of `slug` in `lang`."""
-        source = page_status(self.site, slug, lang).source
+        source = self.statuses[slug, lang].source
         url_path = page_url_path(lang, slug)
         context = self._base_context(lang, url_path, self.alternates(slug))
-        context["nav"] = {"top": self.langs[lang].nav.top, "section": ()}
+        context["nav"] = {"top": self.navs[lang].top, "section": ()}
         source_lang = self.config.language(source.lang)
         context["page"] = {
             "title": source.title, "description": "", "slug": slug, "lang": lang, "url_path": url_path,
@@ -293,7 +301,7 @@ class Renderer:
             context["canonical"] = self.config.absolute_url("")
         context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
                                 for item in context["languages"]]
-        context["nav"] = {"top": self.langs[lang].nav.top, "section": ()}
+        context["nav"] = {"top": self.navs[lang].top, "section": ()}
         context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
                            "outdated": False, "url_path": "", "lang": lang}
         return context
@@ -311,6 +319,11 @@ class Renderer:
             return template.render(context)
         except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error
             raise BuildFailed([template_error(exc, self.config.templates_dir, source)]) from None
+
+
+def latest_as_of(site: Site) -> str:
+    """Return the most recent as_of of any fact ('' without facts): the site's 'data as of' date."""
+    return max((f.as_of for f in site.facts.facts.values()), default="")
 
 
 class _LazyCharts(dict):
