@@ -138,12 +138,3 @@ def save_manifest(root: Path, out: Path, outputs: dict[str, dict[str, Any]]) -> 
         _write_atomic(manifest_path(root, out), _pack(outputs))
     except OSError:
         pass
-
-
-def still_there(out: Path, rel: str, entry: dict[str, Any]) -> bool:
-    """Return whether the file the manifest describes is still in `out` exactly as written."""
-    try:
-        st = os.stat(out / rel)
-    except OSError:
-        return False
-    return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime")

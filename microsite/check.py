@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Iterable
 from urllib.parse import unquote
 
 from .errors import BuildError
 from .facts import SHARE, Facts
 from .mdext import CHART_RE, FACT_RE
 from .model import Page, Site, page_url_path
-from .translations import MISSING, OUTDATED, all_statuses
+from .translations import MISSING, OUTDATED, Status, all_statuses
 
 _CODE_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 _LINK_TARGET_RE = re.compile(r"\]\([^)]*\)|^\s*\[[^\]]+\]:.*$|\{[#.:][^}]*\}", re.M)
-_NUMBER_RE = re.compile(r"(?<![\w.,/#-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?%|万|亿)?(?![\w])")
+_NUMBER_RE = re.compile(r"(?<![\w.,/#-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?%|万|亿)?(?![\w])", re.ASCII)
 
 
 def check_templates(site: Site) -> list[BuildError]:
@@ -32,10 +33,10 @@ def check_facts_page(site: Site) -> list[BuildError]:
     return [BuildError("site.yaml", None, f"facts_page '{slug}' is not a page (expected content/<lang>/{slug}.md)")]
 
 
-def check_translations(site: Site) -> list[BuildError]:
+def check_translations(site: Site, statuses: Iterable[Status] | None = None) -> list[BuildError]:
     """Return a warning for every missing and every outdated translation."""
     problems = []
-    for status in all_statuses(site):
+    for status in all_statuses(site) if statuses is None else statuses:
         if status.state == MISSING:
             expected = f"content/{status.lang}/{status.source.rel}"
             problems.append(BuildError(status.source.source, None, f"no {status.lang} version (expected {expected})"))
@@ -102,15 +103,22 @@ def check_fact_sets(site: Site, refs: dict[tuple[str, str], set[str]]) -> list[B
     return problems
 
 
-def check_anchors(site: Site, links: dict[str, set[tuple[str, str, str]]], ids: dict[str, set[str]]) -> list[BuildError]:
-    """Return an error for each link to #fragment that the target page does not have."""
+def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = None) -> list[BuildError]:
+    """Return an error for each link to a #fragment that the target page does not have.
+
+    `outputs` maps output paths to records with `links` and `ids`; with `slugs`, only links from
+    or to those pages are checked (the preview's partial rebuilds).
+    """
     errors = []
     for page in site.pages:
-        for lang, slug, fragment in sorted(links.get(page.out_path, ())):
-            if not fragment:
+        record = outputs.get(page.out_path)
+        if record is None:
+            continue
+        for lang, slug, fragment in sorted(record.links):
+            if not fragment or (slugs is not None and page.slug not in slugs and slug not in slugs):
                 continue
-            target = page_url_path(lang, slug) + "index.html"
-            if unquote(fragment) not in ids.get(target, set()):
+            target = outputs.get(page_url_path(lang, slug) + "index.html")
+            if target is None or unquote(fragment) not in target.ids:
                 missing = "not translated yet" if site.page(lang, slug) is None else "has no such heading or id"
                 line = None
                 for line_no, text in enumerate(page.body.split("\n"), page.body_line):

@@ -95,11 +95,12 @@ def _command_position(argv: list[str]) -> int:
     return 0
 
 
-def _options(args: argparse.Namespace, out: Path, **extra: object) -> "BuildOptions":
+def _options(args: argparse.Namespace, out: Path, strict: bool | None = None) -> "BuildOptions":
     from .pipeline import BuildOptions
-    return BuildOptions(out=out, base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", False),
+    return BuildOptions(out=out, base_url=getattr(args, "base_url", None),
+                        strict=getattr(args, "strict", False) if strict is None else strict,
                         jobs=getattr(args, "jobs", None), cache=not getattr(args, "no_cache", False),
-                        progress=sys.stderr.isatty(), **extra)  # type: ignore[arg-type]
+                        progress=sys.stderr.isatty())
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
@@ -147,12 +148,8 @@ def render_status_table(site: "Site", refs: dict[tuple[str, str], set[str]]) -> 
     for slug, states in by_slug.items():
         facts = [", ".join(sorted(refs.get((c, slug), set()))) or "-" if states[c] != "missing" else "" for c in codes]
         rows.append([slug or "(home)", *(states[c] for c in codes), *facts])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(codes) + 1)]
-    lines = []
-    for row in rows:
-        cells = [cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:

@@ -139,15 +139,34 @@ def load_page(config: SiteConfig, lang: str, rel: str, path: Path) -> Page:
     return parse_page(decode_utf8(path.read_bytes(), source), source, lang, rel)
 
 
-def load_pages(config: SiteConfig) -> list[Page]:
-    """Read every page; collect all errors."""
+def load_pages(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | None = None) -> list[Page]:
+    """Read every page; collect all errors.
+
+    `reuse` (kept by the preview server) maps files to (size, mtime, Page): files whose size and
+    mtime did not change are not read again. It is updated in place.
+    """
     errors = check_content_folders(config)
     pages = []
+    seen = set()
     for lang, rel, path in find_page_files(config):
+        key = str(path)
+        seen.add(key)
         try:
-            pages.append(load_page(config, lang, rel, path))
+            if reuse is None:
+                pages.append(load_page(config, lang, rel, path))
+                continue
+            st = path.stat()
+            known = reuse.get(key)
+            if known and known[:2] == (st.st_size, st.st_mtime_ns):
+                pages.append(known[2])
+                continue
+            page = load_page(config, lang, rel, path)
+            reuse[key] = (st.st_size, st.st_mtime_ns, page)
+            pages.append(page)
         except BuildFailed as exc:
             errors.extend(exc.errors)
+    for key in set(reuse or ()) - seen:
+        del reuse[key]  # type: ignore[union-attr]
     errors.extend(check_duplicate_urls(pages))
     raise_if(errors)
     return sorted(pages, key=lambda p: (p.slug, p.lang))

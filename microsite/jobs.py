@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-from .cache import CACHE_VERSION, BodyCache, still_there
+from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
 from .mdext import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
@@ -48,11 +48,27 @@ class Outcome:
     deps: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()
+    deps_fp: str = ""  # the state of `deps` when the output was made
     errors: tuple[BuildError, ...] = ()
 
-    def manifest_entry(self, deps_fp: str) -> dict[str, Any]:
+    def to_entry(self) -> dict[str, Any]:
+        """Return the manifest entry of this output."""
         return {"key": self.key, "hash": self.hash, "size": self.size, "mtime": self.mtime, "deps": list(self.deps),
-                "deps_fp": deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links]}
+                "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links]}
+
+    @classmethod
+    def from_entry(cls, path: str, entry: dict[str, Any]) -> "Outcome":
+        """Return the outcome a manifest entry records (the file was not written by this build)."""
+        return cls(path, entry["key"], entry["hash"], entry["size"], entry["mtime"], False, tuple(entry["deps"]),
+                   tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"])
+
+    def still_there(self, out: Path) -> bool:
+        """Return whether the file this outcome describes is still in `out` exactly as written."""
+        try:
+            st = os.stat(out / self.out_path)
+        except OSError:
+            return False
+        return st.st_size == self.size and st.st_mtime_ns == self.mtime
 
 
 def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
@@ -63,12 +79,12 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
                         config.facts_page, sorted(site.strings.items()), latest_as_of(site))))
 
 
-def plan_jobs(site: Site, renderer: Renderer) -> list[Job]:
-    """Return a job for every page and every missing translation, keyed by what the output shows."""
+def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) -> list[Job]:
+    """Return a job for every page (of `slugs`, default all) and every missing translation, keyed by what it shows."""
     codes = site.config.codes
     lang_digests = {code: language_digest(site, renderer, code) for code in codes}
     jobs = []
-    for slug in site.slugs:
+    for slug in site.slugs if slugs is None else slugs:
         exists = tuple(site.page(code, slug) is not None for code in codes)
         for lang in codes:
             status = renderer.statuses[slug, lang]
@@ -105,11 +121,10 @@ def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Re
     return digest("|".join(parts))
 
 
-def reusable(job: Job, entry: dict[str, Any] | None, out: Path, site: Site, renderer: Renderer) -> bool:
+def reusable(job: Job, old: Outcome | None, out: Path, site: Site, renderer: Renderer) -> bool:
     """Return whether the previous build's file for `job` is still exactly right."""
-    return bool(entry and entry.get("key") == job.key
-                and entry.get("deps_fp") == deps_fingerprint(entry.get("deps", []), site, renderer)
-                and still_there(out, job.out_path, entry))
+    return bool(old and old.key == job.key and old.deps_fp == deps_fingerprint(old.deps, site, renderer)
+                and old.still_there(out))
 
 
 def body_key(site: Site, page: Page) -> str:
@@ -127,13 +142,13 @@ class RenderState:
     renderer: Renderer
     cache: BodyCache
     writer: Writer
-    manifest: dict[str, dict[str, Any]]
+    previous: dict[str, Outcome]  # the last build's outputs
     out: Path
     keep_in_memory: bool = False
     made: set[str] = field(default_factory=set)
 
 
-def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[str, ...]]:
+def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[str, ...], str]:
     """Return a page's body HTML from the cache when its inputs are unchanged, else convert it."""
     site, renderer = state.site, state.renderer
     key = body_key(site, page)
@@ -141,14 +156,14 @@ def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[s
     if entry is not None and entry.get("deps_fp") == deps_fingerprint(entry["deps"], site, renderer):
         result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),
                         links={tuple(link) for link in entry["links"]})
-        return entry["html"], result, tuple(entry["deps"])
+        return entry["html"], result, tuple(entry["deps"]), entry["deps_fp"]
     html, result = renderer.convert(page)
-    deps = tuple(sorted(result.refs) + sorted(f"page:{lang}/{slug}" for lang, slug, _ in result.links))
-    deps = tuple(dict.fromkeys(deps))
+    deps = tuple(sorted(result.refs) + sorted({f"page:{lang}/{slug}" for lang, slug, _ in result.links}))
+    deps_fp = deps_fingerprint(deps, site, renderer)
     state.cache.put(key, {"html": html, "toc": result.toc, "ids": sorted(result.ids), "refs": sorted(result.refs),
-                          "links": sorted(result.links), "deps": list(deps),
-                          "deps_fp": deps_fingerprint(deps, site, renderer)}, keep=state.keep_in_memory)
-    return html, result, deps
+                          "links": sorted(result.links), "deps": list(deps), "deps_fp": deps_fp},
+                    keep=state.keep_in_memory)
+    return html, result, deps, deps_fp
 
 
 def render_job(state: RenderState, job: Job) -> Outcome:
@@ -160,28 +175,29 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
             deps: tuple[str, ...] = ()
             links: tuple[tuple[str, str, str], ...] = ()
+            deps_fp = ""
         else:
             page = state.site.page(job.lang, job.slug)
             assert page is not None
-            body, result, deps = convert_cached(state, page)
+            body, result, deps, deps_fp = convert_cached(state, page)
             html = renderer.render_template(page.template, renderer.page_context(page, body, result), page.source)
             links = tuple(sorted(result.links))
     except BuildFailed as exc:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
-    return store(state, job.out_path, data, job.key, deps, ids, links)
+    return store(state, job.out_path, data, job.key, deps, ids, links, deps_fp)
 
 
 def store(state: RenderState, out_path: str, data: bytes, key: str = "", deps: tuple[str, ...] = (),
-          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str], ...] = ()) -> Outcome:
+          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str], ...] = (), deps_fp: str = "") -> Outcome:
     """Write an output to staging; when the previous build has the same bytes, keep that file instead."""
     hashed = digest(data)
-    entry = state.manifest.get(out_path)
-    if entry and entry.get("hash") == hashed and still_there(state.out, out_path, entry):
-        return Outcome(out_path, key, hashed, entry["size"], entry["mtime"], False, deps, ids, links)
+    old = state.previous.get(out_path)
+    if old and old.hash == hashed and old.still_there(state.out):
+        return Outcome(out_path, key, hashed, old.size, old.mtime, False, deps, ids, links, deps_fp)
     st = state.writer.write(out_path, data)
-    return Outcome(out_path, key, hashed, st.st_size, st.st_mtime_ns, True, deps, ids, links)
+    return Outcome(out_path, key, hashed, st.st_size, st.st_mtime_ns, True, deps, ids, links, deps_fp)
 
 
 # -- parallel rendering ----------------------------------------------------------------------------

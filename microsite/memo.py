@@ -39,11 +39,13 @@ def _walk(top: Path) -> list[tuple[str, int, int]]:
     return found
 
 
-def snapshot(root: Path) -> list[tuple[str, int, int]]:
-    """Return the stat of every input file, of the generator's own code and of the libraries it runs."""
+def snapshot(root: Path, code: bool = True) -> list[tuple[str, int, int]]:
+    """Return the stat of every input file and (with `code`) of the generator and the libraries it runs."""
     stats = []
     for name in INPUTS:
         stats.extend(_walk(root / name))
+    if not code:
+        return stats
     stats.extend(_walk(Path(__file__).parent))
     for package in DEPENDENCIES:  # an upgrade changes their files (find_spec does not import them)
         spec = importlib.util.find_spec(package)

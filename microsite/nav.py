@@ -29,7 +29,10 @@ class Nav:
 
     def fingerprint(self, section: str) -> str:
         """Return a hash of what a page in `section` shows of the navigation."""
-        return digest(repr((self.top, self.section(section))))
+        prints = self.__dict__.setdefault("_prints", {})
+        if section not in prints:
+            prints[section] = digest(repr((self.top, self.section(section))))
+        return prints[section]
 
 
 def _order(page: Page) -> tuple[int, str, str]:

@@ -8,26 +8,26 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
 
 from . import memo
-from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest, still_there
+from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest
 from .check import check_anchors, check_facts_page, check_templates, check_translations
 from .config import load_config
 from .content import load_pages
 from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
 from .i18n import load_strings
-from .jobs import Outcome, RenderState, deps_fingerprint, plan_jobs, reusable, run_jobs, store, worker_count
-from .model import Site, digest
+from .jobs import Job, Outcome, RenderState, deps_fingerprint, plan_jobs, reusable, run_jobs, store, worker_count
+from .model import Page, Site, digest
 from .outputs import render_extras
 from .render import Renderer, load_templates, make_environment
 from .translations import MISSING, OUTDATED, all_statuses
-from .write import Writer, check_out_dir, clean_leftovers, discard, move_into, new_staging, safe_output_path, swap
+from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
 
 SPECIAL_TEMPLATES = {"index.html": "root.html", "404.html": "404.html"}
 
@@ -42,7 +42,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: one per core
     cache: bool = True
     progress: bool = False
-    in_place: bool = False  # the preview server: replace changed files inside `out`, file by file
+    preview: bool = False  # the preview server: keep converted pages in memory, save the manifest on exit
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,17 @@ class BuildResult:
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
-def load_site(root: Path, base_url: str | None = None) -> tuple[Site, jinja2.Environment]:
-    """Load settings, pages, facts, UI strings and templates; report every error together."""
+def load_site(root: Path, base_url: str | None = None,
+              reuse: dict[str, tuple[int, int, Page]] | None = None) -> tuple[Site, jinja2.Environment]:
+    """Load settings, pages, facts, UI strings and templates; report every error together.
+
+    `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
+    """
     config = load_config(root, base_url)
     errors: list[BuildError] = []
     loaded: dict[str, Any] = {}
     env = make_environment(config.templates_dir)
-    steps = {"pages": lambda: load_pages(config), "facts": lambda: load_facts(config),
+    steps = {"pages": lambda: load_pages(config, reuse), "facts": lambda: load_facts(config),
              "strings": lambda: load_strings(config),
              "templates": lambda: load_templates(env, config.templates_dir)}
     for name, step in steps.items():
@@ -111,69 +115,98 @@ def build_lock(root: Path) -> Iterator[None]:
 
 def build(root: Path, options: BuildOptions) -> BuildResult:
     """Build the site in `root` into `options.out`; raise BuildFailed, leaving the output untouched."""
-    started = time.perf_counter()
-    use_memo = options.cache and not options.in_place
-    stats = memo.snapshot(root) if use_memo else []
-    site, env = load_site(root, options.base_url)
-    warnings = check_translations(site)
-    raise_if(check_templates(site) + check_facts_page(site) + (warnings if options.strict else []))
-    out = options.out if options.out.is_absolute() else root / options.out
-    raise_if(check_out_dir(out, root))
-    with build_lock(root):
-        if not options.in_place:
-            clean_leftovers(out)
-        manifest = load_manifest(root, out) if options.cache else {}
-        result = _render_and_write(site, env, out, manifest, options, warnings, started)
-        if use_memo:
-            memo.save(root, out, memo.settings(options.base_url, options.strict), stats, result.counts())
+    return Builder(root, options).build()
+
+
+class Builder:
+    """Builds one project into one folder. The preview server keeps one alive, so rebuilds reuse its state."""
+
+    def __init__(self, root: Path, options: BuildOptions) -> None:
+        self.root = root
+        self.options = options
+        self.out = options.out if options.out.is_absolute() else root / options.out
+        self.cache = BodyCache(root, options.cache)
+        self.records: dict[str, Outcome] | None = None  # the last build's outputs (its manifest)
+        self.loaded: dict[str, tuple[int, int, Page]] = {}  # page file -> size, mtime, Page
+        self.site: Site | None = None
+        self.renderer: Renderer | None = None
+
+    def load(self) -> tuple[Site, jinja2.Environment]:
+        """Load the project, reusing pages whose files did not change since the last load."""
+        site, env = load_site(self.root, self.options.base_url, self.loaded)
+        return site, env
+
+    def build(self) -> BuildResult:
+        """Load everything, render what changed, and replace the output folder on success."""
+        started = time.perf_counter()
+        options = self.options
+        use_memo = options.cache and not options.preview
+        stats = memo.snapshot(self.root) if use_memo else []
+        site, env = self.load()
+        renderer = Renderer(site, env)
+        warnings = check_translations(site, renderer.statuses.values())
+        raise_if(check_templates(site) + check_facts_page(site) + (warnings if options.strict else []))
+        raise_if(check_out_dir(self.out, self.root))
+        with build_lock(self.root):
+            clean_leftovers(self.out)
+            if self.records is None:
+                self.records = _load_records(self.root, self.out) if options.cache else {}
+            result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
+            if use_memo:
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts())
         return result
 
+    def render_and_write(self, site: Site, renderer: Renderer, jobs: list[Job], warnings: list[BuildError],
+                         started: float, extras: bool = True) -> BuildResult:
+        """Render the jobs whose output changed, check anchors, write; `extras` also redoes sitemap, static, etc."""
+        options, out, previous = self.options, self.out, self.records or {}
+        staging = new_staging(out)
+        state = RenderState(site, renderer, self.cache, Writer(staging), previous, out, keep_in_memory=options.preview)
+        try:
+            todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
+            workers = worker_count(options.jobs, len(todo))
+            fresh = {o.out_path: o for o in run_jobs(state, todo, workers, options.progress)}
+            raise_if([error for o in fresh.values() for error in o.errors])
+            if extras:  # a full build: what is not planned now is gone
+                outcomes = {job.out_path: previous[job.out_path] for job in jobs if job.out_path in previous}
+            else:
+                outcomes = dict(previous)
+            outcomes.update(fresh)
+            changed = set(fresh) if extras else {o.out_path for o in fresh.values()}
+            raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
+            if extras:
+                outcomes.update(_write_specials(state))
+                outcomes.update(_copy_static(state))
+            written = sorted(path for path, o in outcomes.items() if o.written)
+            removed = sorted(set(previous) - set(outcomes))
+        except BaseException:
+            discard(staging)
+            raise
+        commit(staging, out, written, set(outcomes) if extras else None)
+        if not extras:
+            remove(out, removed)
+        self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
+        if options.cache and not options.preview:
+            self.save()
+        self.site, self.renderer = site, renderer
+        refs = {(job.lang, job.slug): {d[5:] for d in self.records[job.out_path].deps if d.startswith("fact:")}
+                for job in jobs if job.kind == "page"}
+        states = [status.state for status in renderer.statuses.values()]
+        return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
+                           tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING))
 
-def _render_and_write(site: Site, env: jinja2.Environment, out: Path, manifest: dict[str, dict[str, Any]],
-                      options: BuildOptions, warnings: list[BuildError], started: float) -> BuildResult:
-    renderer = Renderer(site, env)
-    jobs = plan_jobs(site, renderer)
-    staging = new_staging(out)
-    state = RenderState(site, renderer, BodyCache(site.config.root, options.cache), Writer(staging), manifest, out)
+    def save(self) -> None:
+        """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
+        if self.options.cache and self.records is not None:
+            save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def _load_records(root: Path, out: Path) -> dict[str, Outcome]:
+    """Return the outputs the last build recorded, or {} when the manifest is missing or unusable."""
     try:
-        todo = [job for job in jobs if not reusable(job, manifest.get(job.out_path), out, site, renderer)]
-        fresh = {o.out_path: o for o in run_jobs(state, todo, worker_count(options.jobs, len(todo)), options.progress)}
-        raise_if([error for o in fresh.values() for error in o.errors])
-        outcomes = {job.out_path: fresh.get(job.out_path) or _from_manifest(job.out_path, manifest[job.out_path])
-                    for job in jobs}
-        raise_if(check_anchors(site, {k: set(o.links) for k, o in outcomes.items()},
-                               {k: set(o.ids) for k, o in outcomes.items()}))
-        outcomes.update(_write_specials(state))
-        outcomes.update(_copy_static(state))
-        new_manifest = {path: o.manifest_entry(deps_fingerprint(o.deps, site, renderer))
-                        for path, o in sorted(outcomes.items())}
-        written = [path for path, o in outcomes.items() if o.written]
-        removed = sorted(set(manifest) - set(outcomes))
-        if options.in_place and out.exists():
-            move_into(staging, out, written, removed)
-        else:
-            for path, o in outcomes.items():
-                if not o.written:
-                    state.writer.link(path, out / path)
-            swap(staging, out)
-    except BaseException:
-        discard(staging)
-        raise
-    if options.cache:
-        save_manifest(site.config.root, out, new_manifest)
-    refs = {}
-    for job in jobs:
-        if job.kind == "page":
-            deps = outcomes[job.out_path].deps
-            refs[job.lang, job.slug] = {d[5:] for d in deps if d.startswith("fact:")}
-    states = [status.state for status in renderer.statuses.values()]
-    return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
-                       tuple(sorted(written + removed)), states.count(OUTDATED), states.count(MISSING))
-
-
-def _from_manifest(path: str, entry: dict[str, Any]) -> Outcome:
-    return Outcome(path, entry["key"], entry["hash"], entry["size"], entry["mtime"], False, tuple(entry.get("deps", ())),
-                   tuple(entry.get("ids", ())), tuple(tuple(link) for link in entry.get("links", ())))
+        return {path: Outcome.from_entry(path, entry) for path, entry in load_manifest(root, out).items()}
+    except (KeyError, TypeError, ValueError):
+        return {}
 
 
 def _write_specials(state: RenderState) -> dict[str, Outcome]:
@@ -209,9 +242,9 @@ def _copy_static(state: RenderState) -> dict[str, Outcome]:
                 continue
             st = real.stat()
             key = digest(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
-            entry = state.manifest.get(rel)
-            if entry and entry.get("key") == key and still_there(state.out, rel, entry):
-                outcomes[rel] = Outcome(rel, key, entry["hash"], entry["size"], entry["mtime"], False)
+            old = state.previous.get(rel)
+            if old and old.key == key and old.still_there(state.out):
+                outcomes[rel] = old
             else:
                 outcomes[rel] = store(state, rel, real.read_bytes(), key)
     raise_if(errors)

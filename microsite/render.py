@@ -19,7 +19,7 @@ from .i18n import fact_title, format_as_of, format_date, format_fact
 from .mdext import Converter, FactView, PageContext, Result
 from .model import Page, Site, digest, page_url_path
 from .nav import Nav, build_nav
-from .translations import OUTDATED, Status, all_statuses
+from .translations import OUTDATED, Status, all_statuses, page_status
 
 # Templates using these depend on the whole fact sheet (data_as_of is part of each language's digest instead).
 FACT_VARIABLES = {"facts", "charts", "sources"}
@@ -120,6 +120,19 @@ class Renderer:
         self.converter = Converter()
         self._charts: dict[tuple[str, str], str] = {}
 
+    def derive(self, site: Site, slugs: set[str]) -> "Renderer":
+        """Return a renderer for `site`, where only pages of `slugs` changed and no title or weight did."""
+        renderer = Renderer(site, self.env)
+        renderer.__dict__["langs"] = self.langs
+        renderer.__dict__["navs"] = self.navs
+        statuses = dict(self.statuses)
+        for slug in slugs:
+            for code in self.config.codes:
+                statuses[slug, code] = page_status(site, slug, code)
+        renderer.__dict__["statuses"] = statuses
+        renderer._charts = self._charts
+        return renderer
+
     @cached_property
     def langs(self) -> dict[str, LangData]:
         """Return per-language fact views and strings, formatted with Babel once per build."""
@@ -136,8 +149,14 @@ class Renderer:
         return {(s.slug, s.lang): s for s in all_statuses(self.site)}
 
     def _facts_href(self, lang: str) -> str:
-        page = self.config.facts_page
-        return self.config.url(page_url_path(lang, page)) if page is not None else ""
+        """Return the URL of the page listing every fact: in `lang`, else in a language that has it."""
+        slug = self.config.facts_page
+        if slug is None:
+            return ""
+        for code in (lang, self.config.default_lang, *self.config.codes):
+            if self.site.page(code, slug) is not None:
+                return self.config.url(page_url_path(code, slug))
+        return ""
 
     def _lang_data(self, language: Language) -> LangData:
         site, code = self.site, language.code
@@ -242,8 +261,10 @@ class Renderer:
         """Return hreflang alternates of a slug: every existing translation plus x-default."""
         items = [{"hreflang": l.html_lang, "href": self.config.absolute_url(page_url_path(l.code, slug))}
                  for l in self.config.languages if self.site.page(l.code, slug)]
+        if len(items) < 2:
+            return []  # a page in one language has no translations to point to
         default = self.site.page(self.config.default_lang, slug)
-        if len(items) > 1 and default is not None:
+        if default is not None:
             # the home page's x-default is the root language chooser, which picks by browser language
             x_default = "" if slug == "" else default.url_path
             items.append({"hreflang": "x-default", "href": self.config.absolute_url(x_default)})

@@ -1,4 +1,4 @@
-"""The only module that touches the output folder: staging, unchanged-file links, the atomic swap."""
+"""The only module that touches the output folder: the staging folder, and publishing it on success."""
 
 from __future__ import annotations
 
@@ -66,38 +66,46 @@ class Writer:
             handle.write(data)
         return os.stat(path)
 
-    def link(self, rel: str, existing: Path) -> None:
-        """Reuse an unchanged file of the previous build (a hard link: its bytes are not rewritten)."""
-        target = self.path(rel)
-        try:
-            os.link(existing, target)
-        except OSError:
-            shutil.copy2(existing, target)
 
+def commit(staging: Path, out: Path, written: list[str], keep: set[str] | None) -> None:
+    """Publish a finished build: the staging folder becomes `out`, or its files move into `out`.
 
-def swap(staging: Path, out: Path) -> None:
-    """Replace `out` with the finished staging folder."""
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
-        os.rename(out, old / "site")
+    Called only after everything has loaded, rendered and passed the checks, so a failed build
+    never touches `out`. A first build renames the whole folder; later builds move just the
+    changed files (each move is an atomic rename), which on a big site is much faster than
+    replacing every folder. With `keep`, files in `out` that the build did not produce are deleted.
+    """
+    if not out.exists():
         os.rename(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staging, out)
-
-
-def move_into(staging: Path, out: Path, written: list[str], removed: list[str]) -> None:
-    """Move freshly written files into a live `out` one by one (each replace is atomic), for the preview."""
+        return
     for rel in written:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / rel, target)
-    for rel in removed:
+    shutil.rmtree(staging, ignore_errors=True)
+    if keep is not None:
+        _remove_others(out, keep)
+
+
+def _remove_others(out: Path, keep: set[str]) -> None:
+    """Delete files under `out` that are not in `keep`, then the folders this leaves empty."""
+    for folder, _dirs, files in os.walk(out, topdown=False):
+        rel_folder = os.path.relpath(folder, out)
+        for name in files:
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            if rel not in keep:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(out) and not os.listdir(folder):
+            os.rmdir(folder)
+
+
+def remove(out: Path, gone: list[str]) -> None:
+    """Delete outputs that no longer exist (a page was deleted), for the preview's partial builds."""
+    for rel in gone:
         try:
             (out / rel).unlink()
         except FileNotFoundError:
             pass
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def discard(staging: Path) -> None:
@@ -109,6 +117,4 @@ def clean_leftovers(out: Path) -> None:
     """Remove staging folders that an interrupted build left beside `out`."""
     if out.parent.is_dir():
         for entry in out.parent.glob(f"{out.name}.tmp-*"):
-            shutil.rmtree(entry, ignore_errors=True)
-        for entry in out.parent.glob(f"{out.name}.old-*"):
             shutil.rmtree(entry, ignore_errors=True)

@@ -260,7 +260,6 @@ def test_no_missing_anchor(published: Published) -> None:
     assert published.report.missing_anchors == [], listing(published.report.missing_anchors)
 
 
-@pytest.mark.xfail(strict=True, reason=FACTS_HREF_BUG)
 def test_fact_links_work_when_the_facts_page_is_not_translated(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", {**tiny_files(), "content/zh/figures.md": None})
     site = build_and_serve(project, "/beijing-ai/")

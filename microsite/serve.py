@@ -1,0 +1,277 @@
+"""The preview server: live reload, rebuilds of just what an edit affects, errors shown in the browser.
+
+It serves the output folder under base_url's path, as GitHub Pages would. A broken edit never stops
+it: the terminal and the browser show `path:line: message`, the last good site stays on disk, and
+the page reloads by itself once the file is fixed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import errno
+import html
+import logging
+import mimetypes
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from . import memo
+from .check import check_translations
+from .content import load_page
+from .errors import BuildError, BuildFailed, raise_if
+from .jobs import plan_jobs
+from .model import Page, Site
+from .pipeline import BuildOptions, BuildResult, Builder
+from .render import Renderer
+
+DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+class Preview(Builder):
+    """A Builder that remembers the last good build and rebuilds only what changed since."""
+
+    def __init__(self, root: Path, options: BuildOptions) -> None:
+        super().__init__(root, dataclasses.replace(options, preview=True, progress=False))
+        self.good: dict[str, tuple[int, int]] = {}  # input file -> (size, mtime) at the last good build
+        self.errors: list[BuildError] = []  # of the last build; empty when it succeeded
+
+    def build(self, stats: dict[str, tuple[int, int]] | None = None) -> BuildResult:
+        """Build everything (reusing what is unchanged) and remember the inputs it saw."""
+        stats = _stats(self.root) if stats is None else stats
+        try:
+            result = super().build()
+        except BuildFailed as exc:
+            self.errors = exc.errors
+            raise
+        self.good, self.errors = stats, []
+        return result
+
+    def changes(self, now: dict[str, tuple[int, int]] | None = None) -> list[str]:
+        """Return the input files added, removed or modified since the last good build."""
+        now = _stats(self.root) if now is None else now
+        return sorted(path for path in now.keys() | self.good.keys() if now.get(path) != self.good.get(path))
+
+    def rebuild(self) -> BuildResult | None:
+        """Rebuild after edits: just the edited pages when that is enough, else a full (cached) build."""
+        stats = _stats(self.root)
+        changed = self.changes(stats)
+        if not changed and not self.errors:
+            return None
+        pages = self._page_only_edit(changed)
+        if pages is None:
+            return self.build(stats)
+        try:
+            result = self._rebuild_pages(pages)
+        except BuildFailed as exc:
+            self.errors = exc.errors
+            raise
+        self.good, self.errors = stats, []
+        return result
+
+    def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
+        """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
+
+        A changed title, weight or date shows on other pages (navigation, sitemap), and an added
+        or removed file changes links and translations: those take the full build.
+        """
+        if self.site is None or self.errors or not changed:
+            return None
+        known = {page.source: page for page in self.site.pages}
+        content = self.root / "content"
+        pages = []
+        for path in changed:
+            rel = Path(path).relative_to(self.root).as_posix() if Path(path).is_absolute() else path
+            old = known.get(rel)
+            if old is None or not Path(path).is_file():
+                return None
+            page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
+            if (page.title, page.weight, page.date) != (old.title, old.weight, old.date):
+                return None
+            pages.append(page)
+        return pages
+
+    def _rebuild_pages(self, pages: list[Page]) -> BuildResult:
+        """Re-render the edited pages and their translations; everything else stays as it is."""
+        started = time.perf_counter()
+        assert self.site is not None and self.renderer is not None
+        replaced = {(p.lang, p.slug): p for p in pages}
+        site = dataclasses.replace(self.site, pages=tuple(replaced.get((p.lang, p.slug), p) for p in self.site.pages))
+        renderer = self.renderer.derive(site, {p.slug for p in pages})
+        warnings = check_translations(site, renderer.statuses.values())
+        raise_if(warnings if self.options.strict else [])
+        slugs = sorted({p.slug for p in pages})
+        for page in pages:
+            path = self.root / page.source
+            st = path.stat()
+            self.loaded[str(path)] = (st.st_size, st.st_mtime_ns, page)
+        return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
+                                     extras=False)
+
+
+def _stats(root: Path) -> dict[str, tuple[int, int]]:
+    return {path: (size, mtime) for path, size, mtime in memo.snapshot(root, code=False)}
+
+
+# -- serving ----------------------------------------------------------------------------------------
+
+def resolve_request(out: Path, base_path: str, path: str) -> Path | None:
+    """Return the file a request path names inside `out`, or None if it is missing or would escape.
+
+    `path` is already percent-decoded, so %2e%2e and %2f arrive here as '..' and '/'.
+    """
+    if not path.startswith(base_path) or "\0" in path or "\\" in path:
+        return None
+    rel = path[len(base_path):]
+    parts = [part for part in rel.split("/") if part]
+    if rel.startswith("/") or any(part in (".", "..") for part in parts):
+        return None
+    root = out.resolve()
+    target = root.joinpath(*parts).resolve() if parts else root
+    if target != root and root not in target.parents:
+        return None  # a symlink that points outside the site
+    if target.is_dir():
+        if not path.endswith("/"):
+            return None  # the caller redirects to the folder's URL with its slash, as GitHub Pages does
+        target = target / "index.html"
+    return target if target.is_file() and root in target.resolve().parents else None
+
+
+def error_page(errors: Iterable[BuildError]) -> bytes:
+    """Return the page the browser shows while the last build failed."""
+    items = "\n".join(f"<li><code>{html.escape(str(e))}</code></li>" for e in errors)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>Build failed</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
+        "li{margin:.5rem 0}code{white-space:pre-wrap}</style>\n</head>\n<body>\n"
+        "<h1>Build failed</h1>\n<p>The site below was not updated. Fix the file and save: this page reloads by itself.</p>\n"
+        f"<ul class=\"build-errors\">\n{items}\n</ul>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+class SiteApp:
+    """A WSGI app serving the output folder under the base path, or the error page after a failed build."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
+        path = environ.get("PATH_INFO", "/") or "/"
+        base = self.preview.site.config.base_path if self.preview.site else "/"
+        if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
+            return self._respond(start_response, "500 Build Failed", error_page(self.preview.errors), "text/html")
+        if path == "/" and base != "/":
+            return self._redirect(start_response, base)
+        target = resolve_request(self.preview.out, base, path)
+        if target is None:
+            folder = resolve_request(self.preview.out, base, path + "/") if not path.endswith("/") else None
+            if folder is not None:
+                return self._redirect(start_response, quote(path + "/"))
+            page = self.preview.out / "404.html"
+            body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Not found</title>Not found"
+            return self._respond(start_response, "404 Not Found", body, "text/html")
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        body = target.read_bytes()
+        return self._respond(start_response, "200 OK", b"" if method == "HEAD" else body, kind)
+
+    @staticmethod
+    def _respond(start_response: StartResponse, status: str, body: bytes, kind: str) -> list[bytes]:
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                                 ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+        return [body]
+
+    @staticmethod
+    def _redirect(start_response: StartResponse, location: str) -> list[bytes]:
+        start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
+        return [b""]
+
+
+def _print_result(result: BuildResult) -> None:
+    print(f"rebuilt in {result.seconds * 1000:.0f} ms: {result.rendered} pages rendered, "
+          f"{result.written} files written", flush=True)
+
+
+def _print_errors(errors: list[BuildError]) -> None:
+    for error in errors:
+        print(error, file=sys.stderr, flush=True)
+    print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
+          "still serving the last good site", file=sys.stderr, flush=True)
+
+
+def reload_path(changed: list[str], root: Path) -> str:
+    """Return what the browser should reload: a stylesheet path alone (CSS refresh), else the page."""
+    rels = [Path(p).relative_to(root).as_posix() if Path(p).is_absolute() else p for p in changed]
+    if rels and all(rel.startswith("static/") and rel.endswith(".css") for rel in rels):
+        return rels[0]
+    return "*"
+
+
+def serve(root: Path, args: argparse.Namespace) -> int:
+    """Build, serve with live reload, rebuild on every change; return the exit code."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado import ioloop
+
+    options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
+                           cache=not args.no_cache)
+    preview = Preview(root, options)
+    try:
+        result = preview.build()
+        print(result.summary(shown_out=args.out), flush=True)
+    except BuildFailed as exc:
+        _print_errors(exc.errors)
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    server = Server(app=SiteApp(preview))
+    pending: list[Any] = []
+
+    def rebuild() -> None:
+        pending.clear()
+        changed = preview.changes()
+        try:
+            result = preview.rebuild()
+        except BuildFailed as exc:
+            _print_errors(exc.errors)
+            LiveReloadHandler.reload_waiters("*")
+            return
+        if result is not None:
+            _print_result(result)
+            LiveReloadHandler.reload_waiters(reload_path(changed, root))
+
+    def schedule() -> None:
+        loop = ioloop.IOLoop.current()
+        for handle in pending:
+            loop.remove_timeout(handle)
+        pending[:] = [loop.call_later(DEBOUNCE_SECONDS, rebuild)]
+
+    for name in memo.INPUTS:
+        if (root / name).exists():
+            server.watch(str(root / name), schedule, delay="forever")
+    base = preview.site.config.base_path if preview.site else "/"
+    url = f"http://{args.host}:{args.port}{base}"
+    try:
+        server.application(args.port, args.host, debug=False, live_css=True)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"port {args.port} on {args.host} is already in use; try --port {args.port + 1}", file=sys.stderr)
+            return 1
+        raise
+    print(f"serving {url} (Ctrl-C to stop)", flush=True)
+    LiveReloadHandler.start_tasks()
+    try:
+        ioloop.IOLoop.current().start()
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+    finally:
+        preview.save()
+    return 0
