@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return _translated(root, args)
     except BuildFailed as exc:
         out = getattr(args, "out", None)
-        report(exc.errors, str(out) if out and command in ("build", "serve") else None)
+        kept = out is not None and command in ("build", "serve") and (root / out).is_dir()
+        report(exc.errors, str(out) if kept else None)
         return 1
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

@@ -53,7 +53,7 @@ def parse_front_matter(head: str, source: str) -> tuple[dict[str, Any], dict[str
     errors = [BuildError(source, line, f"front matter: duplicate key '{key}'") for line, key in repeated]
     try:
         data = yaml.load(head, Loader=_FAST_LOADER)  # noqa: S506 -- a safe loader
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         _, errors = parse_yaml(head, source, first_line=2)  # again, for a located message
         raise BuildFailed(errors) from None
     raise_if(errors)
@@ -97,25 +97,39 @@ def parse_page(text: str, source: str, lang: str, rel: str) -> Page:
 
 
 def check_page_path(rel: str, source: str) -> BuildError | None:
-    """Return an error when a page's path cannot be published safely."""
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") or p.startswith(".") for p in parts) or "\\" in rel or rel[:-3].endswith("/"):
-        return BuildError(source, None, "page path would escape the output folder (a part is empty, '.', '..' or hidden)")
+    """Return an error when a page's path would not map to a folder inside the output."""
+    stem = rel[:-3]
+    if any(part in ("", ".", "..") for part in stem.split("/")) or "\\" in rel:
+        return BuildError(source, None, "page path would escape the output folder; rename the file")
     return None
 
 
-def find_page_files(config: SiteConfig) -> list[tuple[str, str, Path]]:
-    """Return (lang, rel, path) of every Markdown file under content/<lang>/, sorted."""
-    found = []
+def find_page_files(config: SiteConfig) -> tuple[list[tuple[str, str, Path]], list[BuildError]]:
+    """Return (lang, rel, path) of every Markdown file under content/<lang>/, sorted, and refused files.
+
+    Hidden files and folders (editor backups like .#page.md) are skipped. A symlink is followed
+    only when it stays inside the project, so a link to /etc/passwd is never published.
+    """
+    found, errors = [], []
+    root = config.root.resolve()
+
+    def walk(folder: Path, lang: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
+                    errors.append(BuildError(f"content/{lang}/{rel}", None, "symlink points outside the project"))
+                elif entry.is_dir():
+                    walk(Path(entry.path), lang, rel + "/")
+                elif entry.name.endswith(".md"):
+                    found.append((lang, rel, Path(entry.path)))
+
     for lang in config.codes:
-        base = config.content_dir / lang
-        for folder, dirs, files in os.walk(base):
-            dirs.sort()
-            for name in sorted(files):
-                if name.endswith(".md"):
-                    path = Path(folder, name)
-                    found.append((lang, path.relative_to(base).as_posix(), path))
-    return sorted(found)
+        if (config.content_dir / lang).is_dir():
+            walk(config.content_dir / lang, lang, "")
+    return sorted(found), errors
 
 
 def check_content_folders(config: SiteConfig) -> list[BuildError]:
@@ -145,10 +159,11 @@ def load_pages(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | Non
     `reuse` (kept by the preview server) maps files to (size, mtime, Page): files whose size and
     mtime did not change are not read again. It is updated in place.
     """
-    errors = check_content_folders(config)
+    files, errors = find_page_files(config)
+    errors += check_content_folders(config)
     pages = []
     seen = set()
-    for lang, rel, path in find_page_files(config):
+    for lang, rel, path in files:
         key = str(path)
         seen.add(key)
         try:

@@ -175,7 +175,7 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
             deps: tuple[str, ...] = ()
             links: tuple[tuple[str, str, str], ...] = ()
-            deps_fp = ""
+            deps_fp = deps_fingerprint(deps, state.site, renderer)
         else:
             page = state.site.page(job.lang, job.slug)
             assert page is not None

@@ -59,6 +59,8 @@ class BuildResult:
     changed: tuple[str, ...] = ()  # output paths written or removed
     outdated: int = 0  # translations whose source changed since they were stamped
     missing: int = 0  # pages shown as 'not translated yet'
+    rendered_paths: tuple[str, ...] = ()  # the outputs rendered this time
+    workers: int = 1  # processes that rendered them
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -73,7 +75,8 @@ class BuildResult:
 
     def summary(self, shown_out: Path | None = None) -> str:
         """Return the one line a build ends with."""
-        work = f"{self.rendered} rendered, {self.written} files written"
+        processes = f" in {self.workers} processes" if self.workers > 1 else ""
+        work = f"{self.rendered} rendered{processes}, {self.written} files written"
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
@@ -193,7 +196,8 @@ class Builder:
                 for job in jobs if job.kind == "page"}
         states = [status.state for status in renderer.statuses.values()]
         return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
-                           tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING))
+                           tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING),
+                           tuple(sorted(fresh)), workers)
 
     def save(self) -> None:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""

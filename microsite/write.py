@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, BuildFailed
 
 MARKER = ".nojekyll"  # every build writes it, so a folder without it was not made by this generator
 
@@ -53,6 +53,8 @@ class Writer:
 
     def path(self, rel: str) -> Path:
         """Return the staging path of an output, creating its folder."""
+        if safe_output_path(rel) is None:
+            raise BuildFailed([BuildError(rel, None, "output path would escape the output folder")])
         folder = posixpath.dirname(rel)
         if folder not in self._made:
             (self.staging / folder).mkdir(parents=True, exist_ok=True)

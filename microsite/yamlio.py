@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 import yaml
@@ -67,6 +69,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Bui
         return None, [BuildError(path, line, f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [BuildError(path, first_line, f"invalid YAML: {exc}")]
+    except ValueError as exc:  # a value YAML recognises but cannot build, like the date 2022-02-30
+        return None, [bad_date_error(text, path, first_line, exc)]
     finally:
         loader.dispose()
     shift = first_line - 1
@@ -74,6 +78,20 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Bui
         _shift_lines(data, shift)
     errors = [BuildError(path, line + shift, f"duplicate key '{key}'") for line, key in loader.duplicates]
     return data, errors
+
+
+_DATE_RE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})\b")
+
+
+def bad_date_error(text: str, path: str, first_line: int, exc: ValueError) -> BuildError:
+    """Return the error for a date that does not exist, on the line where it is written."""
+    for number, line in enumerate(text.split("\n"), first_line):
+        for match in _DATE_RE.finditer(line):
+            try:
+                datetime.date(*(int(part) for part in match.group(1).split("-")))
+            except ValueError:
+                return BuildError(path, number, f"invalid date {match.group(1)}: {exc}")
+    return BuildError(path, first_line, f"invalid value: {exc}")
 
 
 def _shift_lines(data: Any, shift: int) -> None:
