@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .content import FENCE, check_page_path, parse_page, split_front_matter
-from .errors import BuildError, BuildFailed, decode_utf8
+from .errors import BuildError, BuildFailed, decode_utf8, display_path
 from .model import body_stamp
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
@@ -67,10 +67,13 @@ def mark_translated(config: SiteConfig, path: Path) -> tuple[Path, str]:
     try:
         lang, rel = path.relative_to(content).as_posix().split("/", 1)
     except ValueError:
-        raise BuildFailed([BuildError(str(path), None, "not a page under content/<language>/")]) from None
+        shown = display_path(path, config.root.resolve())
+        raise BuildFailed([BuildError(shown, None, "not a page under content/<language>/")]) from None
     shown = f"content/{lang}/{rel}"
-    if lang not in config.codes or not rel.endswith(".md") or check_page_path(rel, shown) or not path.is_file():
+    if lang not in config.codes or not rel.endswith(".md") or check_page_path(rel, shown):
         raise BuildFailed([BuildError(shown, None, "not a page under content/<language>/")])
+    if not path.is_file():
+        raise BuildFailed([BuildError(shown, None, "no such file")])
     if lang == config.default_lang:
         raise BuildFailed([BuildError(shown, None, f"this is the source language ({lang}); stamp its translations")])
     source = config.content_dir / config.default_lang / rel
