@@ -41,10 +41,13 @@ def check_translations(site: Site, statuses: Iterable[Status] | None = None) -> 
             expected = f"content/{status.lang}/{status.source.rel}"
             problems.append(BuildError(status.source.source, None, f"no {status.lang} version (expected {expected})"))
         elif status.state == OUTDATED and status.page is not None:
-            what = "has no translation_of stamp" if not status.page.translation_of else "is outdated"
-            problems.append(BuildError(status.page.source, status.page.lines.get("translation_of"),
-                                       f"translation {what}: {status.source.source} changed; "
-                                       f"update it, then run: python build.py translated {status.page.source}"))
+            page, source = status.page, status.source.source
+            if page.translation_of:
+                message = f"translation is outdated: {source} changed; update it, then run: "
+            else:
+                message = f"translation has no translation_of stamp; once it matches {source}, run: "
+            problems.append(BuildError(page.source, page.lines.get("translation_of"),
+                                       message + f"python build.py translated {page.source}"))
     return problems
 
 

@@ -96,12 +96,12 @@ def _command_position(argv: list[str]) -> int:
     return 0
 
 
-def _options(args: argparse.Namespace, out: Path, strict: bool | None = None) -> "BuildOptions":
+def _options(args: argparse.Namespace, out: Path, strict: bool | None = None, throwaway: bool = False) -> "BuildOptions":
     from .pipeline import BuildOptions
     return BuildOptions(out=out, base_url=getattr(args, "base_url", None),
                         strict=getattr(args, "strict", False) if strict is None else strict,
                         jobs=getattr(args, "jobs", None), cache=not getattr(args, "no_cache", False),
-                        progress=sys.stderr.isatty())
+                        progress=sys.stderr.isatty(), throwaway=throwaway)
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
@@ -124,7 +124,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from .pipeline import build
     from .translations import all_statuses
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
-        result = build(root, _options(args, Path(tmp) / "site", strict=False))
+        result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
     site = result.site
     warnings = list(result.warnings)
     for page in site.pages:

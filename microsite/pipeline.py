@@ -43,6 +43,7 @@ class BuildOptions:
     cache: bool = True
     progress: bool = False
     preview: bool = False  # the preview server: keep converted pages in memory, save the manifest on exit
+    throwaway: bool = False  # the output is a temporary folder (check): record no manifest or memo for it
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class Builder:
         """Load everything, render what changed, and replace the output folder on success."""
         started = time.perf_counter()
         options = self.options
-        use_memo = options.cache and not options.preview
+        use_memo = options.cache and not options.preview and not options.throwaway
         stats = memo.snapshot(self.root) if use_memo else []
         site, env = self.load()
         renderer = Renderer(site, env)
@@ -153,7 +154,7 @@ class Builder:
         with build_lock(self.root):
             clean_leftovers(self.out)
             if self.records is None:
-                self.records = _load_records(self.root, self.out) if options.cache else {}
+                self.records = _load_records(self.root, self.out) if options.cache and not options.throwaway else {}
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo:
                 memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts())
@@ -189,10 +190,10 @@ class Builder:
         if not extras:
             remove(out, removed)
         self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
-        if options.cache and not options.preview:
+        if options.cache and not options.preview and not options.throwaway:
             self.save()
         self.site, self.renderer = site, renderer
-        refs = {(job.lang, job.slug): {d[5:] for d in self.records[job.out_path].deps if d.startswith("fact:")}
+        refs = {(job.lang, job.slug): cited_facts(site, self.records[job.out_path].deps)
                 for job in jobs if job.kind == "page"}
         states = [status.state for status in renderer.statuses.values()]
         return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
@@ -203,6 +204,15 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:
+    """Return the facts a page shows in its body, directly or in a chart."""
+    facts = {dep[5:] for dep in deps if dep.startswith("fact:")}
+    for dep in deps:
+        chart = site.facts.charts.get(dep[6:]) if dep.startswith("chart:") else None
+        facts.update(chart.facts if chart else ())
+    return facts
 
 
 def _load_records(root: Path, out: Path) -> dict[str, Outcome]:

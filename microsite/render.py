@@ -306,7 +306,8 @@ class Renderer:
         context["nav"] = {"top": self.navs[lang].top, "section": ()}
         source_lang = self.config.language(source.lang)
         context["page"] = {
-            "title": source.title, "description": "", "slug": slug, "lang": lang, "url_path": url_path,
+            "title": source.title, "description": self.config.description[lang], "slug": slug, "lang": lang,
+            "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
