@@ -57,8 +57,12 @@ def fact_records(facts: Facts, langs: tuple[str, ...]) -> list[dict[str, object]
             record[f"statement_{lang}"] = fact.statement.get(lang, "")
         for lang in langs:
             record[f"note_{lang}"] = fact.note.get(lang, "")
-        record.update({"source": source.key, "source_title": source.title[langs[0]],
-                       "source_publisher": source.publisher[langs[0]], "source_url": source.url or ""})
+        record["source"] = source.key
+        for lang in langs:
+            record[f"source_publisher_{lang}"] = source.publisher[lang]
+        for lang in langs:
+            record[f"source_title_{lang}"] = source.title[lang]
+        record["source_url"] = source.url or ""
         records.append(record)
     return records
 
