@@ -54,7 +54,7 @@ def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[s
             f'<g class="row" data-key="{bar.key}">'
             f'<text x="0" y="{y + 15}" class="label">{escape(bar.label)}</text>'
             f'<rect class="track" x="0" y="{y + 22}" width="{WIDTH}" height="{BAR}" rx="3"/>'
-            f'<rect class="bar" x="0" y="{y + 22}" width="{width:g}" height="{BAR}" rx="3" data-value="{bar.value:g}" data-scale="{bar.scale:g}"/>'
+            f'<rect class="bar" x="0" y="{y + 22}" width="{width:g}" height="{BAR}" rx="3" data-value="{bar.value:.15g}" data-scale="{bar.scale:.15g}"/>'
             f'<text x="{WIDTH}" y="{y + 15}" class="value" text-anchor="end">{escape(bar.text)}</text>'
             "</g>")
     table_rows = "".join(

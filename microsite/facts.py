@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import datetime
+import decimal
 import difflib
 import hashlib
 import json
+import math
 import re
 import operator
 from dataclasses import dataclass, field, replace
@@ -108,7 +110,17 @@ class Facts:
 
     def closest(self, key: str) -> list[str]:
         """Return known fact keys that look like `key`, for error messages."""
-        return difflib.get_close_matches(key, list(self.facts), n=3, cutoff=0.5)
+        return closest(key, self.facts)
+
+
+def closest(key: str, known: Any) -> list[str]:
+    """Return up to three of the `known` keys that look like `key`, for error messages."""
+    return difflib.get_close_matches(key, [str(k) for k in known], n=3, cutoff=0.5)
+
+
+def _did_you_mean(key: str, known: Any) -> str:
+    close = closest(key, known)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def _jsonable(value: Any) -> Any:
@@ -143,7 +155,7 @@ def parse_facts(text: str, langs: tuple[str, ...], path: str = FACTS_FILE) -> Fa
     facts = {key: fact for key in raw if (fact := _parse_fact(key, raw, sources, units, langs, path, errors))}
     _check_comparisons(facts, raw, path, errors)
     facts = _derive(facts, raw, path, errors)
-    charts = _parse_charts(_section(data, "charts", path, errors), facts, langs, path, errors)
+    charts = _parse_charts(_section(data, "charts", path, errors), facts, raw, langs, path, errors)
     raise_if(errors)
     return Facts(facts, sources, units, charts, _hash(text))
 
@@ -205,6 +217,9 @@ def _parse_units(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[B
         if not isinstance(entry, dict):
             errors.append(BuildError(path, raw.line_of(key), f"unit '{key}' must map each language to the text after the number"))
             continue
+        for lang in langs:
+            if not isinstance(entry.get(lang), str):
+                errors.append(BuildError(path, raw.line_of(key), f"unit '{key}': missing text for '{lang}' (write \"\" for none)"))
         units[key] = {lang: str(entry.get(lang) or "") for lang in langs}
     return units
 
@@ -225,7 +240,7 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     if len(kinds) != 1:
         errors.append(BuildError(path, line, f"{what}: needs exactly one of value, derived or statement"))
     value = entry.get("value")
-    if "value" in entry and (isinstance(value, bool) or not isinstance(value, (int, float))):
+    if "value" in entry and (type(value) not in (int, float) or not math.isfinite(value)):
         errors.append(BuildError(path, entry.line_of("value"), f"{what}: value must be a number, got {value!r}"))
     unit = str(entry.get("unit", ""))
     if "statement" not in entry and unit != SHARE and unit not in units:
@@ -241,7 +256,7 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
                                  f"{what}: unknown source '{source}' (known: {known})"))
     as_of = entry.get("as_of")
     as_of = as_of.isoformat() if isinstance(as_of, datetime.date) else str(as_of or "")
-    if not _AS_OF_RE.match(as_of):
+    if not _is_date(as_of):
         errors.append(BuildError(path, entry.line_of("as_of") if "as_of" in entry else line,
                                  f"{what}: as_of must be a date like 2022-10 or 2022-10-31"))
     bound = entry.get("bound")
@@ -254,8 +269,10 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
                                  f"{what}: comparison is either {{share: <fact>}} or {{total: <fact>}}"))
         comparison = None
     round_to = entry.get("round")
-    if round_to is not None and (not isinstance(round_to, (int, float)) or round_to <= 0):
+    if round_to is not None and (isinstance(round_to, bool) or not isinstance(round_to, (int, float)) or round_to <= 0):
         errors.append(BuildError(path, entry.line_of("round"), f"{what}: round must be a positive number"))
+    elif round_to is not None and "derived" not in entry:
+        errors.append(BuildError(path, entry.line_of("round"), f"{what}: round applies only to derived figures"))
     label = _texts(entry, "label", langs, what, path, errors)
     statement = _texts(entry, "statement", langs, what, path, errors, required=False)
     note = _texts(entry, "note", langs, what, path, errors, required=False)
@@ -267,22 +284,49 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
                 derived=str(entry["derived"]) if "derived" in entry else None, round_to=round_to)
 
 
+def _is_date(as_of: str) -> bool:
+    """Return whether as_of is a real year, month or day such as 2022, 2022-10 or 2022-10-31."""
+    if not _AS_OF_RE.match(as_of):
+        return False
+    parts = [int(p) for p in as_of.split("-")]
+    try:
+        datetime.date(*(parts + [1] * (3 - len(parts))))
+    except ValueError:
+        return False
+    return True
+
+
 def _check_comparisons(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> None:
     for fact in facts.values():
-        if fact.comparison and fact.comparison[1] not in raw:
-            kind, other = fact.comparison
-            errors.append(BuildError(path, raw[fact.key].line_of("comparison"),
-                                     f"fact '{fact.key}': comparison names unknown fact '{other}'"))
+        if not fact.comparison:
+            continue
+        kind, other = fact.comparison
+        line = raw[fact.key].line_of("comparison")
+        if other not in raw:
+            errors.append(BuildError(path, line, f"fact '{fact.key}': comparison names unknown fact '{other}'{_did_you_mean(other, raw)}"))
+        elif other in facts and kind == "share" and facts[other].unit != SHARE:
+            errors.append(BuildError(path, line, f"fact '{fact.key}': comparison share names '{other}', which is not a share"))
+        elif other in facts and kind == "total" and facts[other].statement:
+            errors.append(BuildError(path, line, f"fact '{fact.key}': comparison total names '{other}', which is a statement"))
+
+
+_FORMULA_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
+                  ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub)
 
 
 def formula_names(formula: str) -> list[str]:
     """Return the fact keys a derived formula uses; raise ValueError if it is not plain arithmetic."""
-    tree = ast.parse(formula, mode="eval")
-    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
-               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub)
-    for node in ast.walk(tree):
-        if not isinstance(node, allowed) or (isinstance(node, ast.Constant) and not isinstance(node.value, (int, float))):
-            raise ValueError(f"only numbers, fact keys and + - * / are allowed, not '{ast.unparse(node)}'")
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"'{formula}' is not arithmetic over fact keys") from None
+    for parent in ast.walk(tree):
+        for node in ast.iter_child_nodes(parent):
+            number = not isinstance(node, ast.Constant) or type(node.value) in (int, float)
+            if not isinstance(node, _FORMULA_NODES) or not number:
+                # an operator such as ** has no text of its own: show the expression it joins
+                shown = parent if isinstance(node, (ast.operator, ast.unaryop)) else node
+                raise ValueError(f"only numbers, fact keys and + - * / are allowed, not '{ast.unparse(shown)}'")
     return sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)})
 
 
@@ -313,12 +357,13 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
         line = raw[key].line_of("derived")
         try:
             names[key] = formula_names(fact.derived or "")
-        except (SyntaxError, ValueError) as exc:
+        except ValueError as exc:
             errors.append(BuildError(path, line, f"fact '{key}': derived formula: {exc}"))
             continue
         for name in names[key]:
             if name not in raw:
-                errors.append(BuildError(path, line, f"fact '{key}': derived formula names unknown fact '{name}'"))
+                errors.append(BuildError(path, line, f"fact '{key}': derived formula names unknown fact '{name}'"
+                                                     f"{_did_you_mean(name, raw)}"))
     result = dict(facts)
     progress = True
     while progress:
@@ -329,21 +374,48 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
             except ZeroDivisionError:
                 errors.append(BuildError(path, raw[key].line_of("derived"), f"fact '{key}': derived formula divides by zero"))
                 continue
-            round_to = pending[key].round_to
-            if round_to:
-                value = round(value / round_to) * round_to
-            value = int(value) if float(value).is_integer() else value
+            value = _round(value, pending[key].round_to)
             values[key] = value
             result[key] = replace(pending[key], value=value)
             progress = True
     for key in names:
-        if key not in values and all(n in raw for n in names[key]):
-            errors.append(BuildError(path, raw[key].line_of("derived"),
-                                     f"fact '{key}': derived formula depends on itself or on a statement"))
+        if key in values or not all(n in raw for n in names[key]):
+            continue
+        line = raw[key].line_of("derived")
+        statements = [n for n in names[key] if n in facts and facts[n].is_statement and n not in names]
+        cycle = _cycle(key, names)
+        if statements:
+            errors.append(BuildError(path, line, f"fact '{key}': derived formula uses '{statements[0]}', "
+                                                 "a statement, which has no value"))
+        elif cycle:
+            errors.append(BuildError(path, line, f"fact '{key}': derived formula depends on itself "
+                                                 f"({' -> '.join(cycle)})"))
     return result
 
 
-def _parse_charts(raw: LineMap, facts: dict[str, Fact], langs: tuple[str, ...], path: str,
+def _round(value: float | int, round_to: float | None) -> float | int:
+    """Return a value rounded half up to a multiple of round_to, without float noise: 3613.8 -> 3600."""
+    if round_to:
+        step = decimal.Decimal(str(round_to))
+        value = float((decimal.Decimal(str(value)) / step).quantize(1, decimal.ROUND_HALF_UP) * step)
+    return int(value) if float(value).is_integer() else value
+
+
+def _cycle(key: str, names: dict[str, list[str]]) -> list[str]:
+    """Return the chain of derived facts from `key` back to `key`, e.g. ['a', 'b', 'a']."""
+    def walk(current: str, chain: list[str]) -> list[str] | None:
+        for name in names.get(current, []):
+            if name == key:
+                return chain + [name]
+            if name not in chain:
+                found = walk(name, chain + [name])
+                if found:
+                    return found
+        return None
+    return walk(key, [key]) or []
+
+
+def _parse_charts(raw: LineMap, facts: dict[str, Fact], raw_facts: LineMap, langs: tuple[str, ...], path: str,
                   errors: list[BuildError]) -> dict[str, Chart]:
     charts = {}
     for key, entry in raw.items():
@@ -365,8 +437,10 @@ def _parse_charts(raw: LineMap, facts: dict[str, Fact], langs: tuple[str, ...], 
         for fact_key in keys:
             fact = facts.get(fact_key)
             line = entry.line_of("facts")
+            if fact is None and fact_key in raw_facts:
+                continue  # the fact is declared but invalid, and its own error says why
             if fact is None:
-                errors.append(BuildError(path, line, f"{what}: unknown fact '{fact_key}'"))
+                errors.append(BuildError(path, line, f"{what}: unknown fact '{fact_key}'{_did_you_mean(fact_key, raw_facts)}"))
             elif fact.is_statement:
                 errors.append(BuildError(path, line, f"{what}: '{fact_key}' is a statement, not a figure"))
             elif kind == "share" and fact.unit != SHARE:
