@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import BuildError, BuildFailed
+from .errors import BuildError, BuildFailed, sort_errors
 from . import memo
 
 DEFAULT_OUT = "site"
@@ -131,9 +131,10 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         warnings.extend(check_bare_numbers(page, site.facts))
     warnings.extend(check_fact_sets(site, result.refs))
     print(render_status_table(site, result.refs))
-    for warning in sorted(set(warnings)):
+    warnings = sort_errors(warnings)
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    problems = len(set(warnings))
+    problems = len(warnings)
     print(f"check: {sum(result.pages_per_language.values())} pages, {problems} warning{'s' if problems != 1 else ''}")
     return 1 if problems and args.strict else 0
 

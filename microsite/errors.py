@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class BuildError:
     """One problem with the input, reported as `path:line: message`."""
 
@@ -24,12 +24,13 @@ class BuildFailed(Exception):
     """Raised with every error of one build, so they are reported together."""
 
     def __init__(self, errors: list[BuildError]) -> None:
-        self.errors = sorted(set(errors), key=_sort_key)
+        self.errors = sort_errors(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def _sort_key(error: BuildError) -> tuple[str, int, str]:
-    return (error.path, error.line or 0, error.message)
+def sort_errors(errors: list[BuildError]) -> list[BuildError]:
+    """Return errors without repeats, by file, then line (errors without a line first), then message."""
+    return sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.message))
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -21,7 +21,18 @@ CHART_RE = re.compile(r"^\{\{chart:([A-Za-z0-9_]+)\}\}$")
 EXTENSIONS = ("tables", "fenced_code", "toc", "attr_list")
 EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"}}
 # Part of every cache key: change it whenever rendering changes.
-MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v1"
+MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v2"
+
+
+_FENCED_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
+
+
+def blank_code(text: str) -> str:
+    """Return Markdown with fenced blocks and code spans blanked out, keeping every line where it was."""
+    for pattern in (_FENCED_RE, _CODE_SPAN_RE):
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,11 @@ class _Links(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         ctx, result = self.ext.ctx, self.ext.result
+        for outer in root.iter("a"):  # a fact inside link text: keep its tooltip, drop the nested link
+            for inner in outer.iter("a"):
+                if inner is not outer and inner.get("class") == "fact":
+                    inner.tag = "span"
+                    del inner.attrib["href"]
         for el in root.iter():
             attr = "href" if el.tag == "a" else "src" if el.tag == "img" else None
             href = el.get(attr) if attr else None

@@ -87,8 +87,17 @@ def render_facts_csv(site: Site) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\r\n")
         writer.writeheader()
         for record in records:
-            writer.writerow({k: ("" if v is None else v) for k, v in record.items()})
+            writer.writerow({k: _csv_cell(v) for k, v in record.items()})
     return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """Return a value as a spreadsheet reads it: empty for none, true/false for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def render_extras(site: Site) -> dict[str, str]:

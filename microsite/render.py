@@ -16,7 +16,7 @@ from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
 from .i18n import fact_title, format_as_of, format_date, format_fact
-from .mdext import Converter, FactView, PageContext, Result
+from .mdext import Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, digest, page_url_path
 from .nav import Nav, build_nav
 from .translations import OUTDATED, Status, all_statuses, page_status
@@ -214,16 +214,17 @@ class Renderer:
         return html, result
 
     def _reference_error(self, page: Page, kind: str, text: str) -> BuildError:
+        body = blank_code(page.body)  # a reference written inside code is not the one that failed
         if kind == "fact":
             close = self.site.facts.closest(text)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            return BuildError(page.source, line_of(page.body, "{{fact:" + text, page.body_line),
+            return BuildError(page.source, line_of(body, "{{fact:" + text, page.body_line),
                               f"unknown fact '{text}'{hint}")
         if kind == "chart":
             known = ", ".join(self.site.facts.charts) or "none defined"
-            return BuildError(page.source, line_of(page.body, "{{chart:" + text, page.body_line),
+            return BuildError(page.source, line_of(body, "{{chart:" + text, page.body_line),
                               f"unknown chart '{text}' (known: {known})")
-        line = line_of(page.body, text, page.body_line)
+        line = line_of(body, text, page.body_line)
         messages = {
             "page": f"link to a missing page '{text}'",
             "outside": f"link '{text}' points outside content/",

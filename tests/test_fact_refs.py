@@ -172,16 +172,12 @@ def test_unknown_fact_in_chinese_page(good_build: Path) -> None:
                        ["content/zh/index.md:6: unknown fact 'firmz'; did you mean firms, firm_share?"])
 
 
-@pytest.mark.xfail(strict=True, reason="render.Renderer._reference_error finds the line with str.find, so it "
-                                       "points at the first occurrence, here the literal one in a code span")
 def test_unknown_fact_line_skips_code_spans(good_build: Path) -> None:
     body = "---\ntitle: Team\n---\nWrite `{{fact:firm}}` in pages.\n\nWe count {{fact:firm}} firms.\n"
     assert_build_fails(good_build, {"content/en/about/team.md": body},
                        ["content/en/about/team.md:6: unknown fact 'firm'; did you mean firms, firm_share?"])
 
 
-@pytest.mark.xfail(strict=True, reason="mdext._FactPattern always emits <a class=fact>, so a fact inside link text "
-                                       "becomes a link inside a link (invalid HTML; browsers split the outer link)")
 def test_fact_inside_link_text_is_not_a_nested_link(make_project: Callable[..., Path]) -> None:
     project = make_project(notes("See [all {{fact:firms}} firms](figures.md).\n", "见[全部{{fact:firms}}企业](figures.md)。\n"))
     assert run_build(project, "build", "--out", "out").returncode == 0
@@ -449,8 +445,6 @@ def test_check_warns_about_hand_typed_figures(make_project: Callable[..., Path])
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="check.py's _NUMBER_RE knows only the ASCII '%', not the full-width '％' "
-                                       "that Chinese prose often uses")
 def test_check_warns_about_full_width_percent(make_project: Callable[..., Path]) -> None:
     project = make_project({**notes("Nothing typed.\n", "占全国的29％。\n")})
     assert warnings(run_build(project, "check")) == [
@@ -458,8 +452,6 @@ def test_check_warns_about_full_width_percent(make_project: Callable[..., Path])
         "so it follows content/facts.yaml"]
 
 
-@pytest.mark.xfail(strict=True, reason="check.check_bare_numbers scans only the body, not the title and description "
-                                       "in front matter, which readers see in <h1>, <title> and link previews")
 def test_check_warns_about_figures_typed_in_front_matter(make_project: Callable[..., Path]) -> None:
     files = notes("Nothing typed.\n", "没有手写数字。\n")
     files["content/en/notes.md"] = "---\ntitle: The 1,048 firms\n---\nNothing typed.\n"
@@ -480,8 +472,6 @@ def test_check_warns_when_translations_cite_different_facts(make_project: Callab
     assert row.split() == ["notes", "source", "current", "firms", "firm_share"]
 
 
-@pytest.mark.xfail(strict=True, reason="cli._check sorts BuildErrors by their fields; a warning without a line "
-                                       "(None) and one with a line on the same file cannot be compared: TypeError")
 def test_check_reports_different_facts_and_typed_figures_on_one_page(make_project: Callable[..., Path]) -> None:
     project = make_project(notes("Firms: {{fact:firms}}.\n", "占比：{{fact:firm_share}}，企业1,048家。\n"))
     result = run_build(project, "check")
