@@ -174,3 +174,32 @@ def test_a_stray_file_in_the_output_is_removed(project):
     edit(project, "content/en/about/team.md", "The team.", "The team!")
     assert run_build(project).returncode == 0
     assert not (project / "site/en/old-page").exists()
+
+
+def test_long_builds_show_progress_on_a_terminal_only(make_project):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    project = make_project(base=many_pages(60))
+    parent, child = pty.openpty()
+    process = subprocess.run([sys.executable, str(ROOT / "build.py"), "--no-cache"], cwd=project, stdout=subprocess.PIPE,
+                             stderr=child, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    os.close(child)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(parent, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(parent)
+    assert process.returncode == 0
+    assert re.search(rb"\rrendering \[[#.]+\] \d+/128", shown), shown[:200]
+    quiet = run_build(project, "--no-cache")
+    assert quiet.returncode == 0 and quiet.stderr == ""
