@@ -20,8 +20,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 LANGUAGES = ("en", "zh")
 WIDTHS = (390, 1280)
 HEIGHTS = {390: 844, 1280: 800}  # a phone and a laptop screen: one viewport each, to keep the PNGs small
-# (name, URL path under the language, colour schemes)
-PAGES = (("home", "", ("light", "dark")), ("key-figures", "key-figures/", ("light",)))
+# (name, URL path under the language, width, colour scheme): every page light at both widths, the home page dark too
+SHOTS = tuple((name, path, width, "light") for name, path in (("home", ""), ("key-figures", "key-figures/"))
+              for width in WIDTHS) + (("home", "", 390, "dark"),)
 
 
 def build(out: Path) -> None:
@@ -60,18 +61,16 @@ def take_screenshots(origin: str, dest: Path) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for width in WIDTHS:
-            for page_name, path, schemes in PAGES:
-                for scheme in schemes:
-                    context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]},
-                                                  color_scheme=scheme)  # type: ignore[arg-type]
-                    page = context.new_page()
-                    for lang in LANGUAGES:
-                        page.goto(f"{origin}/{lang}/{path}", wait_until="load")
-                        target = dest / shot_name(page_name, lang, width, scheme)
-                        page.screenshot(path=str(target))
-                        written.append(target)
-                    context.close()
+        for page_name, path, width, scheme in SHOTS:
+            context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]},
+                                          color_scheme=scheme)  # type: ignore[arg-type]
+            page = context.new_page()
+            for lang in LANGUAGES:
+                page.goto(f"{origin}/{lang}/{path}", wait_until="load")
+                target = dest / shot_name(page_name, lang, width, scheme)
+                page.screenshot(path=str(target))
+                written.append(target)
+            context.close()
         browser.close()
     return written
 
