@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +177,7 @@ def audit_page(context: Any, origin: str, path: str, views: tuple[View, ...] = V
         for request in finished:
             response = request.response()
             if response is not None and not is_foreign(request.url, origin) and not is_data(request.url):
-                audit.loaded[request.url] = len(response.body()) if response.status < 300 else 0
+                audit.loaded[request.url] = 0 if 300 <= response.status < 400 else len(response.body())
     page.close()
     return audit
 
@@ -405,3 +406,13 @@ def test_is_foreign_compares_scheme_host_and_port() -> None:
     assert not is_foreign("data:image/svg+xml,<svg/>", origin)
     assert is_foreign("http://127.0.0.1:9000/x.css", origin)
     assert is_foreign("https://fonts.gstatic.com/s/notosanssc.woff2", origin)
+
+
+def test_a_missing_tool_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "VNU", tmp_path / "missing" / "vnu.jar")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="vnu-jar is not installed"):
+        require_tools("vnu")
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="vnu-jar is not installed"):
+        require_tools("vnu")
