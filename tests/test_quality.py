@@ -261,7 +261,9 @@ FOCUSED = r"""() => {
 }"""
 UNREACHED_NAV_LINKS = r"""() => Array.from(document.querySelectorAll("header nav a[href]"))
     .filter(a => !a.dataset.tabStop).map(a => a.outerHTML.slice(0, 120))"""
-NAV_LINKS = "() => document.querySelectorAll('header nav a[href]').length"
+# The language switcher's links carry hreflang; the other header nav links are the site's sections.
+NAV_LINKS = """() => [document.querySelectorAll("header nav a[href][hreflang]").length,
+                      document.querySelectorAll("header nav a[href]:not([hreflang])").length]"""
 
 
 def tab_stops(page: Any, limit: int = 150) -> list[dict[str, Any]]:
@@ -301,7 +303,8 @@ def test_keyboard_reaches_everything_on_the_home_page(browser: Any, real_server:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(f"{real_server.url}{lang}/")
-    assert page.evaluate(NAV_LINKS), "the home page has no header navigation"
+    switcher, sections = page.evaluate(NAV_LINKS)
+    assert switcher == 1 and sections >= 3, "the header has lost its language switcher or its navigation"
     problems = keyboard_problems(page)
     page.goto(f"{real_server.url}{lang}/")
     page.keyboard.press("Tab")
