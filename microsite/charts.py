@@ -1,4 +1,4 @@
-"""Bar charts drawn from facts at build time, as inline SVG with the data table as text alternative."""
+"""Bar charts drawn from facts at build time: text labels, inline SVG bars, and the data table."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from .config import Language
 from .facts import Chart, Facts
 from .i18n import format_as_of, format_fact
 
-WIDTH = 400  # viewBox units; the SVG scales to the column, text stays legible at 360 px
-ROW = 52
+WIDTH = 400  # viewBox units of a bar's track; the SVG stretches to the column
 BAR = 18
 
 
@@ -42,21 +41,20 @@ def chart_bars(chart: Chart, facts: Facts, language: Language, strings: dict[str
 
 
 def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[str, str], fact_href: str) -> str:
-    """Return a <figure> with the SVG chart, its caption and its data table."""
+    """Return a <figure>: caption, one row per bar (label and value as text, the bar as SVG), and the data table.
+
+    Labels and values are HTML so they keep the body's size and wrap on a phone; only the bars
+    are drawn, as SVG meters hidden from screen readers (the text says the same).
+    """
     bars = chart_bars(chart, facts, language, strings)
-    title = escape(chart.title[language.code])
-    height = ROW * len(bars)
-    rows = []
-    for index, bar in enumerate(bars):
-        y = index * ROW
-        width = round(WIDTH * bar.value / bar.scale, 2) if bar.scale else 0
-        rows.append(
-            f'<g class="row" data-key="{bar.key}">'
-            f'<text x="0" y="{y + 15}" class="label">{escape(bar.label)}</text>'
-            f'<rect class="track" x="0" y="{y + 22}" width="{WIDTH}" height="{BAR}" rx="3"/>'
-            f'<rect class="bar" x="0" y="{y + 22}" width="{width:g}" height="{BAR}" rx="3" data-value="{bar.value:.15g}" data-scale="{bar.scale:.15g}"/>'
-            f'<text x="{WIDTH}" y="{y + 15}" class="value" text-anchor="end">{escape(bar.text)}</text>'
-            "</g>")
+    rows = "".join(
+        f'<li class="row" data-key="{bar.key}"><span class="label">{escape(bar.label)}</span> '
+        f'<span class="value">{escape(bar.text)}</span>'
+        f'<svg class="meter" viewBox="0 0 {WIDTH} {BAR}" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+        f'<rect class="track" width="{WIDTH}" height="{BAR}"/>'
+        f'<rect class="bar" width="{bar_width(bar):g}" height="{BAR}" data-value="{bar.value:.15g}" '
+        f'data-scale="{bar.scale:.15g}"/></svg></li>'
+        for bar in bars)
     table_rows = "".join(
         f'<tr><th scope="row"><a href="{fact_href}#fact-{bar.key}">{escape(bar.label)}</a></th>'
         f"<td>{escape(bar.text)}</td>"
@@ -64,12 +62,15 @@ def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[s
         for bar in bars)
     return (
         f'<figure class="chart" id="chart-{chart.key}">'
-        f'<figcaption>{title}</figcaption>'
-        f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-hidden="true" focusable="false">'
-        + "".join(rows) +
-        "</svg>"
+        f'<figcaption>{escape(chart.title[language.code])}</figcaption>'
+        f'<ul class="bars">{rows}</ul>'
         f'<details><summary>{escape(strings["chart_data"])}</summary>'
         f'<table><thead><tr><th scope="col">{escape(strings["chart_col_figure"])}</th>'
         f'<th scope="col">{escape(strings["chart_col_value"])}</th>'
         f'<th scope="col">{escape(strings["chart_col_as_of"])}</th></tr></thead>'
         f"<tbody>{table_rows}</tbody></table></details></figure>")
+
+
+def bar_width(bar: Bar) -> float:
+    """Return a bar's length in viewBox units: its value as a part of its scale."""
+    return round(WIDTH * bar.value / bar.scale, 2) if bar.scale else 0.0

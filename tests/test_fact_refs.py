@@ -366,10 +366,10 @@ def test_changed_values_in_charts_and_data(changed: tuple[Path, dict[str, bytes]
     project, _, after, _ = changed
     for lang in LANGS:
         page = BeautifulSoup(after[f"{lang}/plan/applications/index.html"].decode("utf-8"), "html.parser")
-        rows = page.select("figure#chart-smart_manufacturing svg g.row")
+        rows = page.select("figure#chart-smart_manufacturing ul.bars li.row")
         widths = {row["data-key"]: float(row.select_one("rect.bar")["width"]) for row in rows}
         assert widths == pytest.approx({"smart_factories": 400, "digital_workshops": 400 * 47 / 58}, abs=0.01)
-        values = [row.select_one("text.value").get_text() for row in rows]
+        values = [row.select_one(".value").get_text() for row in rows]
         assert values == (["58", "47"] if lang == "en" else ["58家", "47个"])
     records = {r["key"]: r for r in json.loads(after["data/facts.json"].decode("utf-8"))["facts"]}
     assert (records["ai_companies"]["value"], records["ai_companies_national"]["value"],
