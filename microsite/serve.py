@@ -13,6 +13,7 @@ import errno
 import html
 import logging
 import mimetypes
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,10 +26,11 @@ from .content import load_page
 from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page, Site
-from .pipeline import BuildOptions, BuildResult, Builder
+from .pipeline import BuildOptions, BuildResult, Builder, build_lock
 from .render import Renderer
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
+WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
@@ -62,10 +64,10 @@ class Preview(Builder):
         changed = self.changes(stats)
         if not changed and not self.errors:
             return None
-        pages = self._page_only_edit(changed)
-        if pages is None:
-            return self.build(stats)
         try:
+            pages = self._page_only_edit(changed)  # re-reading an edited page can fail, too
+            if pages is None:
+                return self.build(stats)
             result = self._rebuild_pages(pages)
         except BuildFailed as exc:
             self.errors = exc.errors
@@ -109,8 +111,9 @@ class Preview(Builder):
             path = self.root / page.source
             st = path.stat()
             self.loaded[str(path)] = (st.st_size, st.st_mtime_ns, page)
-        return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
-                                     extras=False)
+        with build_lock(self.root):  # as a full build does: a CLI build may be writing the same folder
+            return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
+                                         extras=False)
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -154,6 +157,11 @@ def error_page(errors: Iterable[BuildError]) -> bytes:
     ).encode("utf-8")
 
 
+def request_path(environ: dict[str, Any]) -> str:
+    """Return the request's percent-decoded path as text: WSGI passes its bytes as Latin-1, URLs use UTF-8."""
+    return (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", errors="replace")
+
+
 class SiteApp:
     """A WSGI app serving the output folder under the base path, or the error page after a failed build."""
 
@@ -164,7 +172,7 @@ class SiteApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
-        path = environ.get("PATH_INFO", "/") or "/"
+        path = request_path(environ)
         base = self.preview.site.config.base_path if self.preview.site else "/"
         if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
             return self._respond(start_response, "500 Build Failed", error_page(self.preview.errors), "text/html")
@@ -197,8 +205,12 @@ class SiteApp:
 
 
 def _print_result(result: BuildResult) -> None:
-    print(f"rebuilt in {result.seconds * 1000:.0f} ms: {result.rendered} pages rendered, "
-          f"{result.written} files written", flush=True)
+    print(f"rebuilt in {result.seconds * 1000:.0f} ms: {_count(result.rendered, 'page')} rendered, "
+          f"{_count(result.written, 'file')} written", flush=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _print_errors(errors: list[BuildError]) -> None:
@@ -216,23 +228,37 @@ def reload_path(changed: list[str], root: Path) -> str:
     return "*"
 
 
+def listen_error(exc: OSError, host: str, port: int) -> str:
+    """Return the one line explaining why the server cannot listen on host:port."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use; try --port {port + 1}"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
 def serve(root: Path, args: argparse.Namespace) -> int:
     """Build, serve with live reload, rebuild on every change; return the exit code."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
     from tornado import ioloop
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
                            cache=not args.no_cache)
     preview = Preview(root, options)
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
+    server = Server(app=SiteApp(preview), watcher=Watcher())  # the polling watcher, whatever else is installed
+    try:  # before the first build, so a taken port is reported at once
+        server.application(args.port, args.host, debug=False, live_css=True)
+    except OSError as exc:
+        print(listen_error(exc, args.host, args.port), file=sys.stderr)
+        return 1
+    loop = ioloop.IOLoop.current()
     try:
         result = preview.build()
         print(result.summary(shown_out=args.out), flush=True)
     except BuildFailed as exc:
         _print_errors(exc.errors)
-    logging.getLogger("livereload").setLevel(logging.WARNING)
-    logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    server = Server(app=SiteApp(preview))
     pending: list[Any] = []
 
     def rebuild() -> None:
@@ -249,29 +275,24 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             LiveReloadHandler.reload_waiters(reload_path(changed, root))
 
     def schedule() -> None:
-        loop = ioloop.IOLoop.current()
         for handle in pending:
             loop.remove_timeout(handle)
         pending[:] = [loop.call_later(DEBOUNCE_SECONDS, rebuild)]
 
     for name in memo.INPUTS:
         if (root / name).exists():
-            server.watch(str(root / name), schedule, delay="forever")
+            server.watch(str(root / name), schedule)
+    # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
+    # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
+    ioloop.PeriodicCallback(server.watcher.examine, WATCH_INTERVAL_MS).start()
     base = preview.site.config.base_path if preview.site else "/"
-    url = f"http://{args.host}:{args.port}{base}"
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Stop between two callbacks: a KeyboardInterrupt could land mid-build, or in a finalizer that swallows it.
+        loop.asyncio_loop.add_signal_handler(signum, loop.stop)
+    print(f"serving http://{args.host}:{args.port}{base} (Ctrl-C to stop)", flush=True)
     try:
-        server.application(args.port, args.host, debug=False, live_css=True)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            print(f"port {args.port} on {args.host} is already in use; try --port {args.port + 1}", file=sys.stderr)
-            return 1
-        raise
-    print(f"serving {url} (Ctrl-C to stop)", flush=True)
-    LiveReloadHandler.start_tasks()
-    try:
-        ioloop.IOLoop.current().start()
-    except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        loop.start()
     finally:
         preview.save()
+    print("\nstopped", flush=True)
     return 0
