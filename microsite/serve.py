@@ -117,7 +117,15 @@ class Preview(Builder):
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
-    return {path: (size, mtime) for path, size, mtime in memo.snapshot(root, code=False)}
+    """Return the stat of every input file, leaving out editors' swap, backup and lock files."""
+    return {path: (size, mtime) for path, size, mtime in memo.snapshot(root, code=False) if not _scratch(path)}
+
+
+def _scratch(path: str) -> bool:
+    """Return whether a file is an editor's temporary file (.page.md.swp, page.md~, .#page.md)."""
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith(".#") or name.endswith(("~", ".swp", ".swx", ".tmp")) or (
+        name.startswith(".") and "/content/" in path)
 
 
 # -- serving ----------------------------------------------------------------------------------------

@@ -479,3 +479,15 @@ def test_a_broken_page_edit_is_remembered_until_fixed(preview: Preview) -> None:
     page.write_text(original + "\nFixed.\n", encoding="utf-8")
     assert preview.rebuild() is not None and preview.errors == []
     assert "Fixed." in out_text(preview, "en/about/index.html")
+
+
+def test_editor_scratch_files_do_not_force_a_full_build(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    full_builds = []
+    build = preview.build
+    monkeypatch.setattr(preview, "build", lambda stats=None: full_builds.append(1) or build(stats))
+    for scratch in ("content/en/about/.index.md.swp", "content/en/about/index.md~", "content/en/.#index.md"):
+        (preview.root / scratch).write_text("editor state", encoding="utf-8")
+    changed, rendered = rebuild_after(preview, "content/en/about/index.md", lambda t: t + "\nEdited, kw31.\n")
+    assert full_builds == [] and rendered == 2 and "kw31" in out_text(preview, "en/about/index.html")
+    (preview.root / "content/en/about/index.md~").unlink()
+    assert preview.rebuild() is None
