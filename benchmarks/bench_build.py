@@ -112,8 +112,9 @@ class Run:
 
 
 def clean_env() -> dict[str, str]:
-    """Return the environment for measured commands: no profiling, no terminal progress."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE"))}
+    """Return the environment of measured commands: as on a user's machine, so bytecode is cached, no profiling."""
+    drop = ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONDONTWRITEBYTECODE")
+    return {k: v for k, v in os.environ.items() if k not in drop}
 
 
 def run_measured(script: str, cwd: Path, sample: bool = False) -> Run:
@@ -239,7 +240,7 @@ def serve_main(argv: list[str]) -> int:
     original = source.read_text(encoding="utf-8")
     out = root / "out-serve"
     shutil.rmtree(out, ignore_errors=True)
-    preview = Preview(root, BuildOptions(out=out, jobs=jobs, in_place=True))
+    preview = Preview(root, BuildOptions(out=out, jobs=jobs))
     started = time.perf_counter()
     preview.build()
     first, samples, rendered = time.perf_counter() - started, [], []
@@ -497,6 +498,40 @@ def _short(text: str) -> str:
     return re.sub(r"\S*/(site-packages|lib/python3\.\d+)/", "", text.replace(str(REPO) + "/", ""))
 
 
+def _area(filename: str, function: str) -> str:
+    """Return which part of the build a profiled function belongs to."""
+    for marker, area in (("/markdown/", "Python-Markdown"), ("/jinja2/", "Jinja2 (incl. compiled templates)"),
+                         ("/markupsafe/", "Jinja2 (incl. compiled templates)"),
+                         ("/templates/", "Jinja2 (incl. compiled templates)"), ("/yaml/", "PyYAML"),
+                         ("/babel/", "Babel"), ("/xml/etree/", "ElementTree (for Markdown)")):
+        if marker in filename:
+            return area
+    if "/microsite/" in filename:
+        return "microsite/" + Path(filename).name
+    if filename == "~":
+        if any(word in function for word in ("posix.", "io.open", "write", "read", "link", "replace", "mkdir")):
+            return "built-in: files and folders"
+        if "re.Pattern" in function or "_sre" in function:
+            return "built-in: regular expressions"
+        return "built-in: other"
+    return "Python standard library and the rest"
+
+
+def _total_time(stats_file: Path) -> float:
+    import pstats
+    return pstats.Stats(str(stats_file)).total_tt  # type: ignore[attr-defined]
+
+
+def profile_areas(stats_file: Path) -> dict[str, float]:
+    """Return the profiled own time summed by area, largest first."""
+    import pstats
+    areas: dict[str, float] = {}
+    for (filename, _line, function), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(str(stats_file)).stats.items():  # type: ignore[attr-defined]
+        area = _area(filename, function)
+        areas[area] = areas.get(area, 0.0) + tottime
+    return dict(sorted(areas.items(), key=lambda item: -item[1]))
+
+
 def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
     """Return where one clean single-process build spends its time: cProfile, then the imports at startup."""
     import io
@@ -511,6 +546,11 @@ def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
     sections = [f"### cProfile of one clean build, {size.pages:,} pages per language, --jobs 1", "",
                 f"Without the profiler: {plain.seconds:.2f} s wall, {plain.cpu:.2f} s CPU; "
                 f"with it: {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
+    sections += [f"Own time (tottime) by area, {_total_time(stats_file):.1f} s in all:", "",
+                 _row(["area", "seconds", "share"]), _row(["---", "---", "---"])]
+    areas = profile_areas(stats_file)
+    total = sum(areas.values())
+    sections += [_row([name, f"{sec:.2f}", f"{sec / total:.0%}"]) for name, sec in areas.items()] + [""]
     for order in ("tottime", "cumulative"):
         buffer = io.StringIO()
         pstats.Stats(str(stats_file), stream=buffer).sort_stats(order).print_stats(top)
@@ -566,7 +606,7 @@ def report(results: Results, sizes: list[int], tools: list[str], repeats: int) -
     lines = ["### Clean builds (median wall time; output and .cache/ deleted inside the timed command)", ""]
     head = ["pages per language", "ours", *[names.get(t, t) for t in others]]
     ratios = [("ours / Hugo", "ours", "hugo"), ("MkDocs / ours", "mkdocs", "ours"),
-              ("Pelican / ours", "pelican", "ours"), ("ours / floor 1p", "ours", "floor 1p")]
+              ("Pelican / ours", "pelican", "ours"), *[(f"ours / {f}", "ours", f) for f in floors]]
     ratios = [r for r in ratios if r[1] in tools + floors and r[2] in tools + floors]
     lines += [_row(head + [r[0] for r in ratios]), _row(["---"] * (len(head) + len(ratios)))]
     for n in sizes:
@@ -715,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     layout = load_layout(bench.kit)
     results = Results()
-    started = datetime.datetime.now()
+    started, load_before = datetime.datetime.now(), os.getloadavg()[0]
     for pages in args.sizes:
         bench_size(bench, Size(pages, bench.work / str(pages)), tools, args.repeats, args.once_above, results, layout)
     command = "python benchmarks/bench_build.py " + " ".join(shlex.quote(a) for a in argv)
@@ -723,7 +763,8 @@ def main(argv: list[str] | None = None) -> int:
         f"## Build benchmark, {started:%Y-%m-%d %H:%M}",
         "",
         f"- Command: `{command.strip()}` ({(datetime.datetime.now() - started).total_seconds() / 60:.0f} min)",
-        f"- Machine: {machine()}",
+        f"- Machine: {machine()}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        "(other work on the machine inflates wall times; the CPU-time table is steadier)",
         f"- Versions: {versions(bench, tools)}",
         f"- Corpus: ../shared/bench/make_corpus.py --seed {SEED} --no-key, N pages per language in both en and zh "
         "(400–900 words / ~1,100 hanzi, ~5 links each), laid out for each tool by layout.py; ours adds a home page "
