@@ -8,8 +8,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import BuildError, BuildFailed, sort_errors
+from typing import TYPE_CHECKING
+
 from . import memo
+from .errors import BuildError, BuildFailed, sort_errors
+
+if TYPE_CHECKING:  # the heavy modules load only when a command needs them
+    from .model import Site
+    from .pipeline import BuildOptions
 
 DEFAULT_OUT = "site"
 
@@ -122,7 +128,6 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 def _check(root: Path, args: argparse.Namespace) -> int:
     from .check import check_bare_numbers, check_fact_sets
     from .pipeline import build
-    from .translations import all_statuses
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
     site = result.site

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -22,11 +20,11 @@ from .content import load_pages
 from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
 from .i18n import load_strings
-from .jobs import Job, Outcome, RenderState, deps_fingerprint, plan_jobs, reusable, run_jobs, store, worker_count
+from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store, worker_count
 from .model import Page, Site, digest
 from .outputs import render_extras
 from .render import Renderer, load_templates, make_environment
-from .translations import MISSING, OUTDATED, all_statuses
+from .translations import MISSING, OUTDATED
 from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
 
 SPECIAL_TEMPLATES = {"index.html": "root.html", "404.html": "404.html"}
@@ -176,7 +174,6 @@ class Builder:
             else:
                 outcomes = dict(previous)
             outcomes.update(fresh)
-            changed = set(fresh) if extras else {o.out_path for o in fresh.values()}
             raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
             if extras:
                 outcomes.update(_write_specials(state))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_real_project, run_build, snapshot
+from conftest import ROOT, run_build, snapshot
 
 ALLOWED_KEYS = "title, description, date, weight, template, translation_of"
 

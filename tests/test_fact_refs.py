@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, copy_real_project, run_build, snapshot, tiny_files
+from conftest import copy_real_project, run_build, snapshot, tiny_files
 from microsite.config import Language, load_config
 from microsite.facts import parse_facts
 from microsite.i18n import format_as_of, format_fact
