@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from . import memo
 from .check import check_translations
+from .config import load_config
 from .content import load_page
 from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
@@ -40,6 +41,16 @@ class Preview(Builder):
         super().__init__(root, dataclasses.replace(options, preview=True, progress=False))
         self.good: dict[str, tuple[int, int]] = {}  # input file -> (size, mtime) at the last good build
         self.errors: list[BuildError] = []  # of the last build; empty when it succeeded
+
+    @property
+    def base_path(self) -> str:
+        """Return the path the site is served under, even before a first good build."""
+        if self.site is not None:
+            return self.site.config.base_path
+        try:
+            return load_config(self.root, self.options.base_url).base_path
+        except BuildFailed:
+            return "/"
 
     def build(self, stats: dict[str, tuple[int, int]] | None = None) -> BuildResult:
         """Build everything (reusing what is unchanged) and remember the inputs it saw."""
@@ -180,7 +191,7 @@ class SiteApp:
         if method not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
         path = request_path(environ)
-        base = self.preview.site.config.base_path if self.preview.site else "/"
+        base = self.preview.base_path
         if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
             return self._respond(start_response, "500 Build Failed", error_page(self.preview.errors), "text/html")
         if path == "/" and base != "/":
@@ -292,7 +303,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
     # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
     ioloop.PeriodicCallback(server.watcher.examine, WATCH_INTERVAL_MS).start()
-    base = preview.site.config.base_path if preview.site else "/"
+    base = preview.base_path
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Stop between two callbacks: a KeyboardInterrupt could land mid-build, or in a finalizer that swallows it.
         loop.asyncio_loop.add_signal_handler(signum, loop.stop)
