@@ -63,8 +63,18 @@ def _memo_path(root: Path, out: Path) -> Path:
     return root / CACHE_DIR / f"memo-{name}.json"
 
 
-def _outputs(out: Path) -> dict[str, list[int]]:
-    return {os.path.relpath(path, out): [size, mtime] for path, size, mtime in _walk(out)}
+def _intact(out: Path, outputs: Any) -> bool:
+    """Return whether every file the last build wrote is still there with its size and mtime."""
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    for rel, recorded in outputs.items():
+        try:
+            st = os.stat(os.path.join(out, rel))
+        except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns] != recorded:
+            return False
+    return True
 
 
 def up_to_date(root: Path, out: Path, settings: str) -> dict[str, Any] | None:
@@ -75,13 +85,14 @@ def up_to_date(root: Path, out: Path, settings: str) -> dict[str, Any] | None:
         return None
     if not isinstance(memo, dict) or memo.get("key") != _key(snapshot(root), settings):
         return None
-    if not out.is_dir() or memo.get("outputs") != _outputs(out):
+    if not _intact(out, memo.get("outputs")):
         return None
     return memo.get("summary")
 
 
-def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]], summary: dict[str, Any]) -> None:
-    """Record a successful build; `stats` must have been taken before the build read its inputs."""
+def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]], summary: dict[str, Any],
+         outputs: dict[str, list[int]]) -> None:
+    """Record a successful build: `stats` taken before it read its inputs, `outputs` what it left in `out`."""
     path = _memo_path(root, out)
     racy = any(mtime > time.time_ns() - _RACY_NS for _, _, mtime in stats)
     try:
@@ -89,17 +100,12 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        memo = {"key": _key(stats, settings), "outputs": _outputs(out), "summary": summary}
+        memo = {"key": _key(stats, settings), "outputs": outputs, "summary": summary}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(memo), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass
-
-
-def forget(root: Path, out: Path) -> None:
-    """Drop the record, so the next build takes the full path."""
-    _memo_path(root, out).unlink(missing_ok=True)
 
 
 def settings(base_url: str | None, strict: bool) -> str:

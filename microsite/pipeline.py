@@ -134,8 +134,8 @@ class Builder:
         self.renderer: Renderer | None = None
 
     def load(self) -> tuple[Site, jinja2.Environment]:
-        """Load the project, reusing pages whose files did not change since the last load."""
-        site, env = load_site(self.root, self.options.base_url, self.loaded)
+        """Load the project; the preview reuses pages whose files did not change since the last load."""
+        site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None)
         return site, env
 
     def build(self) -> BuildResult:
@@ -155,7 +155,9 @@ class Builder:
                 self.records = _load_records(self.root, self.out) if options.cache and not options.throwaway else {}
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo:
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts())
+                outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts(),
+                          outputs)
         return result
 
     def render_and_write(self, site: Site, renderer: Renderer, jobs: list[Job], warnings: list[BuildError],

@@ -63,10 +63,14 @@ class Writer:
 
     def write(self, rel: str, data: bytes) -> os.stat_result:
         """Write one output file; return its stat for the manifest."""
-        path = self.path(rel)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return os.stat(path)
+        fd = os.open(self.path(rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            return os.fstat(fd)
+        finally:
+            os.close(fd)
 
 
 def commit(staging: Path, out: Path, written: list[str], keep: set[str] | None) -> None:
