@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import subprocess
 import sys
 import tempfile
