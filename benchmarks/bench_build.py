@@ -33,6 +33,7 @@ SEED = 42
 ALL_TOOLS = ("ours", "hugo", "mkdocs", "pelican", "floor")
 TARGET_SIZES = (1000, 4000)
 MB = 1_000_000
+GENERATOR = ("microsite", "templates", "static", "content/strings", "site.yaml", "build.py")  # what we time
 QUIET = 0.15  # before a timed command, wait until other processes use less than this share of the CPUs
 DISTURBED = 0.10  # a run during which others used more than this share of the CPUs is repeated
 RETRY_BELOW = 60  # ... when it took less than this many seconds
@@ -744,12 +745,12 @@ def machine() -> str:
 
 
 def _commit() -> str:
-    """Return the commit our generator is at, noting uncommitted changes to it."""
+    """Return the commit that last changed our generator or the files it builds from, noting uncommitted changes."""
     git = ["git", "-C", str(REPO)]
-    commit = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(git + ["status", "--porcelain", "--", "microsite", "templates", "build.py"],
-                           capture_output=True, text=True).stdout.strip()
-    return commit + (" + uncommitted changes in microsite/ or templates/" if dirty else "")
+    commit = subprocess.run(git + ["log", "-1", "--format=%h", "--", *GENERATOR], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = subprocess.run(git + ["status", "--porcelain", "--", *GENERATOR], capture_output=True, text=True).stdout
+    return commit + (" + uncommitted changes" if dirty.strip() else "")
 
 
 def versions(bench: Bench, tools: list[str]) -> str:
@@ -759,7 +760,9 @@ def versions(bench: Bench, tools: list[str]) -> str:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
         except (OSError, IndexError, subprocess.TimeoutExpired):
             return "?"
-    parts = [f"ours: main at {_commit()}"]
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    parts = [f"ours: main at {head}, generator last changed in {_commit()}"]
     meta = "import importlib.metadata as m, sys; print(' '.join(p + ' ' + m.version(p) for p in sys.argv[1:]))"
     if "hugo" in tools:
         parts.append(re.sub(r"\s+BuildDate.*", "", out([str(bench.hugo_binary()), "version"])))
@@ -802,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_envs(bench, tools)
     if args.profile:
         text = "".join(profile_size(bench, Size(n, bench.work / f"profile-{n}")) for n in args.sizes)
-        text = f"## Profile, {datetime.datetime.now():%Y-%m-%d %H:%M}, main at {_commit()}\n\n{text}"
+        text = f"## Profile, {datetime.datetime.now():%Y-%m-%d %H:%M}, generator at {_commit()}\n\n{text}"
         print(text)
         out = args.output if args.output != RESULTS / "latest.md" else RESULTS / "profile.md"
         out.parent.mkdir(parents=True, exist_ok=True)
