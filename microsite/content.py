@@ -157,34 +157,37 @@ def load_pages(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | Non
     """Read every page; collect all errors.
 
     `reuse` (kept by the preview server) maps files to (size, mtime, Page): files whose size and
-    mtime did not change are not read again. It is updated in place.
+    mtime did not change are not read again. It is updated in place. (Reading in worker processes
+    was tried: sending the pages back costs more than parsing them here.)
     """
     files, errors = find_page_files(config)
     errors += check_content_folders(config)
-    pages = []
-    seen = set()
-    for lang, rel, path in files:
-        key = str(path)
-        seen.add(key)
-        try:
-            if reuse is None:
-                pages.append(load_page(config, lang, rel, path))
-                continue
-            st = path.stat()
-            known = reuse.get(key)
-            if known and known[:2] == (st.st_size, st.st_mtime_ns):
-                pages.append(known[2])
-                continue
-            page = load_page(config, lang, rel, path)
-            reuse[key] = (st.st_size, st.st_mtime_ns, page)
-            pages.append(page)
-        except BuildFailed as exc:
-            errors.extend(exc.errors)
-    for key in set(reuse or ()) - seen:
-        del reuse[key]  # type: ignore[union-attr]
+    loaded = [_load_reusing(config, lang, rel, path, reuse) for lang, rel, path in files]
+    pages = [item for item in loaded if isinstance(item, Page)]
+    errors += [error for item in loaded if not isinstance(item, Page) for error in item]
+    if reuse is not None:
+        for key in set(reuse) - {str(path) for _, _, path in files}:
+            del reuse[key]
     errors.extend(check_duplicate_urls(pages))
     raise_if(errors)
     return sorted(pages, key=lambda p: (p.slug, p.lang))
+
+
+def _load_reusing(config: SiteConfig, lang: str, rel: str, path: Path,
+                  reuse: dict[str, tuple[int, int, Page]] | None) -> Page | list[BuildError]:
+    """Return the page in `path` (from `reuse` when its size and mtime are unchanged), or its errors."""
+    try:
+        if reuse is None:
+            return load_page(config, lang, rel, path)
+        st = path.stat()
+        known = reuse.get(str(path))
+        if known and known[:2] == (st.st_size, st.st_mtime_ns):
+            return known[2]
+        page = load_page(config, lang, rel, path)
+        reuse[str(path)] = (st.st_size, st.st_mtime_ns, page)
+        return page
+    except BuildFailed as exc:
+        return exc.errors
 
 
 def check_duplicate_urls(pages: list[Page]) -> list[BuildError]:

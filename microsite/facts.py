@@ -9,8 +9,8 @@ import difflib
 import hashlib
 import json
 import math
-import re
 import operator
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any

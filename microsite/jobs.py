@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import sys
@@ -15,13 +14,13 @@ from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
 from .mdext import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
+from .parallel import chunk_size, fork_pool
 from .render import Renderer, latest_as_of
 from .translations import MISSING
 from .write import Writer
 
 STUB_TEMPLATE = "untranslated.html"
 _ID_RE = re.compile(r'\sid="([^"]+)"')
-PARALLEL_THRESHOLD = 48  # below this many pages, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -217,18 +216,10 @@ def _batches(jobs: list[Job], size: int) -> Iterator[list[Job]]:
         yield jobs[start:start + size]
 
 
-def worker_count(requested: int | None, jobs: int) -> int:
-    """Return how many processes to render `jobs` pages with."""
-    if jobs < PARALLEL_THRESHOLD:
-        return 1
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(requested or available, available * 2, jobs // 8 or 1))
-
-
 def run_jobs(state: RenderState, jobs: list[Job], workers: int, progress: bool) -> list[Outcome]:
     """Render every job, in `workers` forked processes when more than one; return outcomes in job order."""
     total, done, outcomes = len(jobs), 0, []
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1:
         for job in jobs:
             outcomes.append(render_job(state, job))
             done += 1
@@ -238,9 +229,8 @@ def run_jobs(state: RenderState, jobs: list[Job], workers: int, progress: bool) 
     else:
         _WORKER_STATE[:] = [state]
         try:
-            context = multiprocessing.get_context("fork")
-            size = max(4, min(64, total // (workers * 8) or 1))
-            with context.Pool(workers) as pool:
+            size = chunk_size(total, workers)
+            with fork_pool(workers) as pool:
                 for batch in pool.imap_unordered(_work, _batches(jobs, size)):
                     outcomes.extend(batch)
                     done += len(batch)

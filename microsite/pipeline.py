@@ -20,9 +20,10 @@ from .content import load_pages
 from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
 from .i18n import load_strings
-from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store, worker_count
+from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
 from .outputs import render_extras
+from .parallel import worker_count
 from .render import Renderer, load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path

@@ -27,7 +27,7 @@ from .content import load_page
 from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page
-from .pipeline import BuildOptions, BuildResult, Builder, build_lock
+from .pipeline import Builder, BuildOptions, BuildResult, build_lock
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files

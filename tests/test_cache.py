@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_build, snapshot, tiny_files
-from microsite.jobs import PARALLEL_THRESHOLD
+
+from microsite.parallel import PARALLEL_THRESHOLD
 from microsite.pipeline import Builder, BuildOptions
 
 
