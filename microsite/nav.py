@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from .model import Page, digest
 
@@ -14,6 +15,7 @@ class NavItem:
     title: str
     url_path: str
     slug: str
+    url: str  # under base_url's path, made once per build rather than once per page that shows it
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,17 @@ def _order(page: Page) -> tuple[int, str, str]:
     return (page.weight, page.title.casefold(), page.slug)
 
 
-def build_nav(pages: list[Page]) -> Nav:
-    """Return the navigation of one language's pages (ordered by weight, then title)."""
+def build_nav(pages: list[Page], url: Callable[[str], str] = lambda path: "/" + path) -> Nav:
+    """Return the navigation of one language's pages (ordered by weight, then title); `url` makes links."""
     top = [p for p in pages if p.section == "" or p.is_section_index]
     members: dict[str, list[Page]] = {}
     for page in pages:
         if page.section:
             members.setdefault(page.section, []).append(page)
     sections = {
-        name: tuple(NavItem(p.title, p.url_path, p.slug)
+        name: tuple(NavItem(p.title, p.url_path, p.slug, url(p.url_path))
                     for p in sorted(group, key=lambda p: (not p.is_section_index, *_order(p))))
         for name, group in sorted(members.items())
     }
-    top_items = tuple(NavItem(p.title, p.url_path, p.slug) for p in sorted(top, key=_order) if "/" not in p.slug)
+    top_items = tuple(NavItem(p.title, p.url_path, p.slug, url(p.url_path)) for p in sorted(top, key=_order) if "/" not in p.slug)
     return Nav(top_items, sections)

@@ -29,4 +29,4 @@ def fork_pool(workers: int) -> multiprocessing.pool.Pool:
 
 def chunk_size(items: int, workers: int) -> int:
     """Return how many items to hand a worker at a time: small enough to balance, big enough to be cheap."""
-    return max(4, min(64, items // (workers * 8) or 1))
+    return max(4, min(16, items // (workers * 8) or 1))

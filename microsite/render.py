@@ -141,7 +141,8 @@ class Renderer:
     @cached_property
     def navs(self) -> dict[str, Nav]:
         """Return the navigation of each language."""
-        return {code: build_nav([p for p in self.site.pages if p.lang == code]) for code in self.config.codes}
+        return {code: build_nav([p for p in self.site.pages if p.lang == code], self.config.url)
+                for code in self.config.codes}
 
     @cached_property
     def statuses(self) -> dict[tuple[str, str], Status]:
