@@ -84,8 +84,8 @@ def check_bare_numbers(page: Page, facts: Facts) -> list[BuildError]:
     for key, fact in facts.facts.items():
         if fact.value is not None:
             values.setdefault(round(float(fact.value), 6), key)
-    texts = [(page.title, page.lines.get("title", 1)), (page.description, page.lines.get("description", 1)),
-             (prose(page.body), page.body_line)]
+    texts = [(prose(page.title), page.lines.get("title", 1)),
+             (prose(page.description), page.lines.get("description", 1)), (prose(page.body), page.body_line)]
     return [BuildError(page.source, first + offset, f"number '{number}' is typed by hand; "
                                                     f"write {{{{fact:{key}}}}} so it follows content/facts.yaml")
             for text, first in texts for offset, number, key in typed_figures(text, values, facts)]

@@ -91,14 +91,14 @@ def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) ->
             nav = renderer.navs[lang]
             if status.state == MISSING:
                 template = site.templates.get(STUB_TEMPLATE)
-                parts: tuple[Any, ...] = ("stub", source.title, source.url_path, nav.fingerprint(""))
+                parts: tuple[Any, ...] = ("stub", renderer.title(source), source.url_path, nav.fingerprint(""))
                 name = STUB_TEMPLATE
             else:
                 page = status.page
                 assert page is not None
                 template = site.templates.get(page.template)
                 parts = ("page", page.digest, page.template, nav.fingerprint(page.section), status.state,
-                         source.title, source.url_path)
+                         renderer.title(page), renderer.description(page), renderer.title(source), source.url_path)
                 name = page.template
             template_part = (name, template.digest if template else "missing",
                              site.facts.digest if template and template.uses_facts else "")

@@ -37,21 +37,24 @@ class Nav:
         return prints[section]
 
 
-def _order(page: Page) -> tuple[int, str, str]:
-    return (page.weight, page.title.casefold(), page.slug)
+def build_nav(pages: list[Page], url: Callable[[str], str] = lambda path: "/" + path,
+              title: Callable[[Page], str] = lambda page: page.title) -> Nav:
+    """Return the navigation of one language's pages (ordered by weight, then title).
 
+    `url` makes links; `title` gives the title shown (the renderer's fills in fact references).
+    """
+    def _order(page: Page) -> tuple[int, str, str]:
+        return (page.weight, title(page).casefold(), page.slug)
 
-def build_nav(pages: list[Page], url: Callable[[str], str] = lambda path: "/" + path) -> Nav:
-    """Return the navigation of one language's pages (ordered by weight, then title); `url` makes links."""
     top = [p for p in pages if p.section == "" or p.is_section_index]
     members: dict[str, list[Page]] = {}
     for page in pages:
         if page.section:
             members.setdefault(page.section, []).append(page)
     sections = {
-        name: tuple(NavItem(p.title, p.url_path, p.slug, url(p.url_path))
+        name: tuple(NavItem(title(p), p.url_path, p.slug, url(p.url_path))
                     for p in sorted(group, key=lambda p: (not p.is_section_index, *_order(p))))
         for name, group in sorted(members.items())
     }
-    top_items = tuple(NavItem(p.title, p.url_path, p.slug, url(p.url_path)) for p in sorted(top, key=_order) if "/" not in p.slug)
+    top_items = tuple(NavItem(title(p), p.url_path, p.slug, url(p.url_path)) for p in sorted(top, key=_order) if "/" not in p.slug)
     return Nav(top_items, sections)

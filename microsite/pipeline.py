@@ -148,7 +148,8 @@ class Builder:
         site, env = self.load()
         renderer = Renderer(site, env)
         warnings = check_translations(site, renderer.statuses.values())
-        raise_if(check_templates(site) + check_facts_page(site) + (warnings if options.strict else []))
+        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors()
+                 + (warnings if options.strict else []))
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)

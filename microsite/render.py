@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,13 +17,14 @@ from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
 from .i18n import fact_title, format_as_of, format_date, format_fact
-from .mdext import Converter, FactView, PageContext, Result, blank_code
+from .mdext import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, digest, page_url_path
 from .nav import Nav, build_nav
 from .translations import OUTDATED, Status, all_statuses, page_status
 
 # Templates using these depend on the whole fact sheet (data_as_of is part of each language's digest instead).
 FACT_VARIABLES = {"facts", "charts", "sources"}
+_FACT_REF = re.compile(FACT_RE)
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -141,13 +143,39 @@ class Renderer:
     @cached_property
     def navs(self) -> dict[str, Nav]:
         """Return the navigation of each language."""
-        return {code: build_nav([p for p in self.site.pages if p.lang == code], self.config.url)
+        return {code: build_nav([p for p in self.site.pages if p.lang == code], self.config.url, self.title)
                 for code in self.config.codes}
 
     @cached_property
     def statuses(self) -> dict[tuple[str, str], Status]:
         """Return the translation status of every (slug, lang), computed once."""
         return {(s.slug, s.lang): s for s in all_statuses(self.site)}
+
+    def title(self, page: Page) -> str:
+        """Return a page's title as readers see it: each {{fact:key}} written as the fact's value."""
+        return self._with_facts(page.title, page.lang)
+
+    def description(self, page: Page) -> str:
+        """Return a page's description as readers see it (see title)."""
+        return self._with_facts(page.description, page.lang)
+
+    def _with_facts(self, text: str, lang: str) -> str:
+        if "{{fact:" not in text:
+            return text
+        views = self.langs[lang].fact_views
+        return _FACT_REF.sub(lambda m: views[m.group(1)].text if m.group(1) in views else m.group(0), text)
+
+    def front_matter_errors(self) -> list[BuildError]:
+        """Return an error for each unknown fact named in a title or description."""
+        errors = []
+        for page in self.site.pages:
+            for name in ("title", "description"):
+                for key in _FACT_REF.findall(getattr(page, name)):
+                    if key not in self.site.facts.facts:
+                        close = self.site.facts.closest(key)
+                        hint = f"; did you mean {', '.join(close)}?" if close else ""
+                        errors.append(BuildError(page.source, page.lines.get(name, 1), f"unknown fact '{key}'{hint}"))
+        return errors
 
     def _facts_href(self, lang: str) -> str:
         """Return the URL of the page listing every fact: in `lang`, else in a language that has it."""
@@ -281,7 +309,7 @@ class Renderer:
         nav = self.navs[page.lang]
         context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
         context["page"] = {
-            "title": page.title, "description": page.description or self.config.description[page.lang],
+            "title": self.title(page), "description": self.description(page) or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
@@ -291,7 +319,7 @@ class Renderer:
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,
                          "name": self.config.language(source.lang).name,
                          "html_lang": self.config.language(source.lang).html_lang,
-                         "title": source.title},
+                         "title": self.title(source)},
         }
         return context
 
@@ -308,13 +336,13 @@ class Renderer:
         context["nav"] = {"top": self.navs[lang].top, "section": ()}
         source_lang = self.config.language(source.lang)
         context["page"] = {
-            "title": source.title, "description": self.config.description[lang], "slug": slug, "lang": lang,
+            "title": self.title(source), "description": self.config.description[lang], "slug": slug, "lang": lang,
             "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
-                         "html_lang": source_lang.html_lang, "title": source.title},
+                         "html_lang": source_lang.html_lang, "title": self.title(source)},
         }
         return context
 

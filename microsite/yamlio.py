@@ -66,6 +66,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Bui
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
+        lines = text.splitlines()
+        if mark and 0 <= mark.line < len(lines) and re.search(r":\s+\{\{", lines[mark.line]):
+            problem += "; a value starting with {{ must be quoted: title: \"{{fact:key}} ...\""
         return None, [BuildError(path, line, f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return None, [BuildError(path, first_line, f"invalid YAML: {exc}")]

@@ -178,6 +178,64 @@ def test_unknown_fact_line_skips_code_spans(good_build: Path) -> None:
                        ["content/en/about/team.md:6: unknown fact 'firm'; did you mean firms, firm_share?"])
 
 
+# -- {{fact:key}} in a page's title and description ------------------------------------------------------
+
+def titled_notes(en_title: str, zh_title: str) -> dict[str, str]:
+    """Return the 'notes' page with fact references in its titles and English description."""
+    files = notes("Nothing typed.\n", "没有手写数字。\n")
+    files["content/en/notes.md"] = (f"---\ntitle: {en_title}\n"
+                                    "description: Share of firms {{fact:firm_share}}\n---\nNothing typed.\n")
+    files["content/zh/notes.md"] = files["content/zh/notes.md"].replace("title: 笔记", f"title: {zh_title}")
+    return files
+
+
+def nav_titles(page: BeautifulSoup) -> list[str]:
+    return [a.get_text(strip=True) for a in page.select("header nav a, nav a")]
+
+
+def test_fact_in_title_and_description_shows_its_value(make_project: Callable[..., Path]) -> None:
+    project = make_project(titled_notes("The {{fact:firms}} firms", '"{{fact:firms}}企业"'))
+    assert run_build(project, "build", "--out", "out").returncode == 0
+    for lang, title in (("en", "The 1,048 firms"), ("zh", "1,048家企业")):
+        page = soup_of(project / "out" / lang / "notes/index.html")
+        assert page.h1.get_text() == title
+        assert page.title.get_text().startswith(f"{title} · ")
+        assert title in nav_titles(soup_of(project / "out" / lang / "index.html"))
+        assert "{{" not in (project / "out" / lang / "notes/index.html").read_text(encoding="utf-8")
+    description = soup_of(project / "out/en/notes/index.html").find("meta", attrs={"name": "description"})
+    assert description["content"] == "Share of firms 29%"
+    result = run_build(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert warnings(result) == []  # the figures in the titles come from the fact sheet, not typed by hand
+
+
+def test_changed_fact_updates_titles_in_a_cached_rebuild(make_project: Callable[..., Path]) -> None:
+    project = make_project(titled_notes("The {{fact:firms}} firms", '"{{fact:firms}}企业"'))
+    assert run_build(project, "build", "--out", "out").returncode == 0
+    facts = project / "content/facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("value: 1048", "value: 2096"), encoding="utf-8")
+    result = run_build(project, "build", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    for lang, title in (("en", "The 2,096 firms"), ("zh", "2,096家企业")):
+        assert soup_of(project / "out" / lang / "notes/index.html").h1.get_text() == title
+        assert title in nav_titles(soup_of(project / "out" / lang / "index.html"))
+    assert run_build(project, "build", "--out", "fresh", "--no-cache").returncode == 0
+    assert snapshot(project / "out") == snapshot(project / "fresh")
+
+
+def test_unquoted_title_starting_with_a_fact_explains_the_quotes(good_build: Path) -> None:
+    body = "---\ntitle: {{fact:firms}} firms\n---\nThe team.\n"
+    assert_build_fails(good_build, {"content/en/about/team.md": body},
+                       ["content/en/about/team.md:2: invalid YAML: did not find expected key; a value starting "
+                        'with {{ must be quoted: title: "{{fact:key}} ..."'])
+
+
+def test_unknown_fact_in_title_fails_with_its_line(good_build: Path) -> None:
+    body = "---\ntitle: Team of {{fact:firm}}\n---\nThe team.\n"
+    assert_build_fails(good_build, {"content/en/about/team.md": body},
+                       ["content/en/about/team.md:2: unknown fact 'firm'; did you mean firms, firm_share?"])
+
+
 def test_fact_inside_link_text_is_not_a_nested_link(make_project: Callable[..., Path]) -> None:
     project = make_project(notes("See [all {{fact:firms}} firms](figures.md).\n", "见[全部{{fact:firms}}企业](figures.md)。\n"))
     assert run_build(project, "build", "--out", "out").returncode == 0
