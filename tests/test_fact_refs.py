@@ -298,6 +298,9 @@ def test_key_figures_page_has_a_card_for_every_fact(real_site: Path, lang: str) 
         time = found.select_one(".card-meta time")
         assert time["datetime"] == str(entry["as_of"])
         assert time.get_text() == format_as_of(str(entry["as_of"]), language(project, lang))
+        as_of = strings(project, lang)["as_of"].format(date=time.get_text())  # 截至2022年10月: no space in Chinese
+        assert found.select_one(".card-meta").get_text().startswith(as_of + " · "), key
+        assert "截至 " not in found.get_text(), key
         source = found.select_one(f'.card-meta a[href="/{lang}/key-figures/#source-{entry["source"]}"]')
         assert source is not None, key
         assert page.find(id=f"source-{entry['source']}") is not None
