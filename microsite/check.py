@@ -123,8 +123,11 @@ def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = 
         record = outputs.get(page.out_path)
         if record is None:
             continue
-        for lang, slug, fragment in sorted(record.links):
-            if not fragment or (slugs is not None and page.slug not in slugs and slug not in slugs):
+        links = record.links
+        if slugs is not None and page.slug not in slugs:  # the preview: only links to the edited pages
+            links = [link for link in links if link[1] in slugs]
+        for lang, slug, fragment in sorted(links):
+            if not fragment:
                 continue
             target = outputs.get(page_url_path(lang, slug) + "index.html")
             if target is None or unquote(fragment) not in target.ids:

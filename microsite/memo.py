@@ -23,20 +23,34 @@ _RACY_NS = 1_000_000_000
 
 def _walk(top: Path) -> list[tuple[str, int, int]]:
     """Return (path, size, mtime_ns) of every file under `top` (or of `top` itself), sorted."""
-    found = []
     if top.is_file():
         st = top.stat()
         return [(top.as_posix(), st.st_size, st.st_mtime_ns)]
-    for folder, dirs, files in os.walk(top):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            found.append((path, st.st_size, st.st_mtime_ns))
+    found: list[tuple[str, int, int]] = []
+    _scan(str(top), found)
     return found
+
+
+def _scan(folder: str, found: list[tuple[str, int, int]]) -> None:
+    """Add the files under `folder` to `found`, depth first in name order (os.walk's order, sorted)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink():  # like os.walk: a linked folder is not entered
+                    folders.append(entry.path)
+                continue
+            st = entry.stat()
+        except OSError:
+            continue
+        found.append((entry.path, st.st_size, st.st_mtime_ns))
+    for path in folders:
+        _scan(path, found)
 
 
 def snapshot(root: Path, code: bool = True) -> list[tuple[str, int, int]]:

@@ -491,3 +491,24 @@ def test_editor_scratch_files_do_not_force_a_full_build(preview: Preview, monkey
     assert full_builds == [] and rendered == 2 and "kw31" in out_text(preview, "en/about/index.html")
     (preview.root / "content/en/about/index.md~").unlink()
     assert preview.rebuild() is None
+
+
+def test_a_page_edit_checks_the_anchors_it_breaks_or_adds(preview: Preview) -> None:
+    before = snapshot(preview.out)
+    home = preview.root / "content/en/index.md"
+    original = home.read_text(encoding="utf-8")
+    home.write_text(original.replace("## About us", "## Who we are"), encoding="utf-8")  # en/about links #about-us
+    with pytest.raises(BuildFailed):
+        preview.rebuild()
+    assert [str(e) for e in preview.errors] == [
+        "content/en/about/index.md:9: link to '#about-us' on /en/: the page has no such heading or id"]
+    assert snapshot(preview.out) == before
+    home.write_text(original, encoding="utf-8")
+    assert preview.rebuild() is not None and preview.errors == []
+    about = preview.root / "content/en/about/index.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the count](../index.md#nowhere).\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        preview.rebuild()
+    assert [str(e) for e in preview.errors] == [
+        "content/en/about/index.md:11: link to '#nowhere' on /en/: the page has no such heading or id"]
+    assert snapshot(preview.out) == before
