@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import slugify_unicode, unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -21,7 +21,7 @@ CHART_RE = re.compile(r"^\{\{chart:([A-Za-z0-9_]+)\}\}$")
 EXTENSIONS = ("tables", "fenced_code", "toc", "attr_list")
 EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"}}
 # Part of every cache key: change it whenever rendering changes.
-MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v2|no-prettify"
+MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v2|fact-heading-ids|no-prettify"
 
 
 _FENCED_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
@@ -158,6 +158,38 @@ class _Links(Treeprocessor):
             el.set(attr, ctx.url(url_path) + (f"#{fragment}" if fragment else ""))
 
 
+class _FactHeadingIds(Treeprocessor):
+    """Give a heading that shows a fact an id made from the fact's key, not its value.
+
+    `## {{fact:ai_companies}} companies` gets `id="ai_companies-companies"`, so links to it keep
+    working when the figure is updated. Runs after attr_list (an explicit {#id} wins) and before toc.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        used = {el.get("id") for el in root.iter() if el.get("id")}
+        for el in root.iter():
+            if el.tag not in _HEADINGS or "id" in el.attrib:
+                continue
+            if not any(inner.get("class") == "fact" for inner in el.iter() if inner is not el):
+                continue
+            el.set("id", unique(slugify_unicode(_text_with_fact_keys(el), "-"), used))
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _text_with_fact_keys(el: etree.Element) -> str:
+    """Return an element's text with each fact reference replaced by its key (from its '#fact-key' link)."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.get("class") == "fact":
+            parts.append(" " + (child.get("href") or "").rpartition("#fact-")[2] + " ")
+        else:
+            parts.append(_text_with_fact_keys(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 class _CollectIds(Treeprocessor):
     def __init__(self, md: markdown.Markdown, ext: "SiteExtension") -> None:
         super().__init__(md)
@@ -179,6 +211,7 @@ class SiteExtension(Extension):
         md.inlinePatterns.register(_FactPattern(self), "site_fact", 175)
         md.parser.blockprocessors.register(_ChartBlock(md.parser, self), "site_chart", 105)
         md.treeprocessors.register(_Links(md, self), "site_links", 15)
+        md.treeprocessors.register(_FactHeadingIds(md), "site_fact_heading_ids", 7)  # attr_list 8, toc 5
         md.treeprocessors.register(_CollectIds(md, self), "site_ids", 1)
 
     def begin(self, ctx: PageContext) -> None:

@@ -236,6 +236,25 @@ def test_unknown_fact_in_title_fails_with_its_line(good_build: Path) -> None:
                        ["content/en/about/team.md:2: unknown fact 'firm'; did you mean firms, firm_share?"])
 
 
+def test_a_heading_showing_a_fact_keeps_its_anchor_when_the_value_changes(make_project: Callable[..., Path]) -> None:
+    files = notes("## The {{fact:firms}} firms\n\nText.\n", "## {{fact:firms}}企业\n\n正文。\n")
+    files["content/en/index.md"] = tiny_files()["content/en/index.md"] + "\nSee [the firms](notes.md#the-firms-firms).\n"
+    project = make_project(files)
+    for value in ("1048", "2096"):
+        facts = project / "content/facts.yaml"
+        facts.write_text(re.sub(r"value: \d+\n", f"value: {value}\n", facts.read_text(encoding="utf-8"), count=1),
+                         encoding="utf-8")
+        result = run_build(project, "build", "--out", "out")
+        assert result.returncode == 0, result.stderr
+        shown_value = f"{int(value):,}"
+        heading = soup_of(project / "out/en/notes/index.html").select_one("main h2")
+        assert (heading["id"], heading.get_text()) == ("the-firms-firms", f"The {shown_value} firms")
+        zh_heading = soup_of(project / "out/zh/notes/index.html").select_one("main h2")
+        assert (zh_heading["id"], zh_heading.get_text()) == ("firms-企业", f"{shown_value}家企业")
+        link = soup_of(project / "out/en/index.html").select_one('main a[href$="#the-firms-firms"]')
+        assert link is not None and link["href"] == "/en/notes/#the-firms-firms"
+
+
 def test_fact_inside_link_text_is_not_a_nested_link(make_project: Callable[..., Path]) -> None:
     project = make_project(notes("See [all {{fact:firms}} firms](figures.md).\n", "见[全部{{fact:firms}}企业](figures.md)。\n"))
     assert run_build(project, "build", "--out", "out").returncode == 0
