@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import datetime
-import decimal
 import difflib
 import hashlib
 import json
 import math
-import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -19,6 +16,7 @@ if TYPE_CHECKING:
     from .config import SiteConfig
 
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .formulas import evaluate, find_cycle, formula_names, round_to_step
 from .yamlio import LineMap, parse_yaml
 
 FACTS_FILE = "content/facts.yaml"
@@ -310,44 +308,6 @@ def _check_comparisons(facts: dict[str, Fact], raw: LineMap, path: str, errors: 
             errors.append(BuildError(path, line, f"fact '{fact.key}': comparison total names '{other}', which is a statement"))
 
 
-_FORMULA_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
-                  ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub)
-
-
-def formula_names(formula: str) -> list[str]:
-    """Return the fact keys a derived formula uses; raise ValueError if it is not plain arithmetic."""
-    try:
-        tree = ast.parse(formula, mode="eval")
-    except SyntaxError:
-        raise ValueError(f"'{formula}' is not arithmetic over fact keys") from None
-    for parent in ast.walk(tree):
-        for node in ast.iter_child_nodes(parent):
-            number = not isinstance(node, ast.Constant) or type(node.value) in (int, float)
-            if not isinstance(node, _FORMULA_NODES) or not number:
-                # an operator such as ** has no text of its own: show the expression it joins
-                shown = parent if isinstance(node, (ast.operator, ast.unaryop)) else node
-                raise ValueError(f"only numbers, fact keys and + - * / are allowed, not '{ast.unparse(shown)}'")
-    return sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)})
-
-
-def evaluate(formula: str, values: dict[str, float | int]) -> float | int:
-    """Return the value of an arithmetic formula over fact values (checked by formula_names)."""
-    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-    def walk(node: ast.AST) -> float | int:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.BinOp):
-            return ops[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp):
-            return -walk(node.operand)
-        if isinstance(node, ast.Name):
-            return values[node.id]
-        return node.value  # type: ignore[attr-defined, no-any-return]
-
-    return walk(ast.parse(formula, mode="eval"))
-
-
 def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> dict[str, Fact]:
     """Compute every derived value from the values it names, in dependency order."""
     pending = {k: f for k, f in facts.items() if f.derived is not None}
@@ -374,7 +334,7 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
             except ZeroDivisionError:
                 errors.append(BuildError(path, raw[key].line_of("derived"), f"fact '{key}': derived formula divides by zero"))
                 continue
-            value = _round(value, pending[key].round_to)
+            value = round_to_step(value, pending[key].round_to)
             values[key] = value
             result[key] = replace(pending[key], value=value)
             progress = True
@@ -383,7 +343,7 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
             continue
         line = raw[key].line_of("derived")
         statements = [n for n in names[key] if n in facts and facts[n].is_statement and n not in names]
-        cycle = _cycle(key, names)
+        cycle = find_cycle(key, names)
         if statements:
             errors.append(BuildError(path, line, f"fact '{key}': derived formula uses '{statements[0]}', "
                                                  "a statement, which has no value"))
@@ -391,28 +351,6 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
             errors.append(BuildError(path, line, f"fact '{key}': derived formula depends on itself "
                                                  f"({' -> '.join(cycle)})"))
     return result
-
-
-def _round(value: float | int, round_to: float | None) -> float | int:
-    """Return a value rounded half up to a multiple of round_to, without float noise: 3613.8 -> 3600."""
-    if round_to:
-        step = decimal.Decimal(str(round_to))
-        value = float((decimal.Decimal(str(value)) / step).quantize(1, decimal.ROUND_HALF_UP) * step)
-    return int(value) if float(value).is_integer() else value
-
-
-def _cycle(key: str, names: dict[str, list[str]]) -> list[str]:
-    """Return the chain of derived facts from `key` back to `key`, e.g. ['a', 'b', 'a']."""
-    def walk(current: str, chain: list[str]) -> list[str] | None:
-        for name in names.get(current, []):
-            if name == key:
-                return chain + [name]
-            if name not in chain:
-                found = walk(name, chain + [name])
-                if found:
-                    return found
-        return None
-    return walk(key, [key]) or []
 
 
 def _parse_charts(raw: LineMap, facts: dict[str, Fact], raw_facts: LineMap, langs: tuple[str, ...], path: str,
