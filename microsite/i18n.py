@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
@@ -16,7 +17,7 @@ from .yamlio import LineMap, parse_yaml
 
 STRINGS_DIR = "content/strings"
 # The strings the generator itself needs; templates may use any others the files define.
-REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_estimate", "fact_title", "chart_part", "chart_data",
+REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_over_share", "fact_estimate", "fact_title", "chart_part", "chart_data",
                     "chart_col_figure", "chart_col_value", "chart_col_as_of")
 
 
@@ -98,8 +99,34 @@ def format_fact(fact: Fact, facts: Facts, language: Language, strings: dict[str,
         number, suffix = format_share(fact.value, language), ""
     else:
         number, suffix = format_number(fact.value, language), facts.units.get(fact.unit, {}).get(language.code, "")
-    pattern = strings["fact_estimate" if fact.is_estimate else "fact_over" if fact.bound else "fact_value"]
+    if fact.is_estimate:
+        pattern = strings["fact_estimate"]
+    elif fact.bound:  # '4万余名', but a share reads '超过60%'
+        pattern = strings["fact_over_share" if fact.unit == SHARE else "fact_over"]
+    else:
+        pattern = strings["fact_value"]
     return pattern.format(number=number, suffix=suffix)
+
+
+_FORMULA_TOKEN_RE = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?)|(.))")
+_OPERATORS = {"/": " ÷ ", "*": " × ", "+": " + ", "-": " − "}
+
+
+def formula_text(fact: Fact, facts: Facts, language: Language) -> str:
+    """Return a derived fact's formula with the values it uses: 'ai_companies / ai_companies_share' -> '1,048 ÷ 29%'."""
+    parts = []
+    for name, number, other in _FORMULA_TOKEN_RE.findall(fact.derived or ""):
+        if name:
+            used = facts.facts[name]
+            value = used.value if used.value is not None else 0
+            parts.append(format_share(value, language) if used.unit == SHARE
+                         else format_decimal(value, locale=language.locale, decimal_quantization=False))
+        elif number:
+            parts.append(format_decimal(float(number) if "." in number else int(number), locale=language.locale,
+                                        decimal_quantization=False))
+        else:
+            parts.append(_OPERATORS.get(other, other))
+    return "".join(parts).strip()
 
 
 def fact_title(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:

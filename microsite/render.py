@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
-from .i18n import fact_title, format_as_of, format_date, format_fact
+from .i18n import fact_title, format_as_of, format_date, format_fact, formula_text
 from .mdext import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, digest, page_url_path
 from .nav import Nav, build_nav
@@ -207,6 +207,7 @@ class Renderer:
                 "unit": fact.unit, "as_of": format_as_of(fact.as_of, language), "as_of_iso": fact.as_of,
                 "note": fact.note.get(code, ""), "estimate": fact.is_estimate, "derived": fact.derived,
                 "statement": fact.is_statement, "bound": fact.bound, "comparison": comparison,
+                "formula": formula_text(fact, site.facts, language) if fact.derived else "",
                 "source": {"key": source.key, "title": source.title[code], "publisher": source.publisher[code],
                            "url": source.url, "date": source.date, "note": source.note.get(code, "")},
             })

@@ -355,9 +355,12 @@ def test_key_figures_table_lists_every_fact_with_date_and_source(real_site: Path
         assert source.get_text() == (publisher if isinstance(publisher, str) else publisher[lang])
 
 
-@pytest.mark.parametrize("lang, value, badge", [("en", "about 3,600", "Estimate"), ("zh", "约3,600家", "估算")])
+@pytest.mark.parametrize("lang, value, badge, formula", [
+    ("en", "about 3,600", "Estimate", "Computed by this site: 1,048 ÷ 29%"),
+    ("zh", "约3,600家", "估算", "本站推算：1,048 ÷ 29%"),
+])
 def test_derived_national_total_is_computed_and_marked_as_an_estimate(real_site: Path, lang: str, value: str,
-                                                                      badge: str) -> None:
+                                                                      badge: str, formula: str) -> None:
     facts = fact_sheet(real_site.parent)["facts"]
     national = facts["ai_companies_national"]
     assert "value" not in national and national["derived"] == "ai_companies / ai_companies_share"
@@ -371,6 +374,8 @@ def test_derived_national_total_is_computed_and_marked_as_an_estimate(real_site:
     assert list(row.find_all("td")[0].stripped_strings) == [value, badge]
     for other in ("ai_companies", "ai_companies_share"):
         assert card(page, other).select_one(".badge") is None
+    notes = [p.get_text() for p in card(page, "ai_companies_national").select(".card-note")]
+    assert notes[0] == formula  # the card shows how it was computed, from the values it used
 
 
 # -- one change in facts.yaml, everywhere ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from conftest import ROOT, run_build, snapshot
 from microsite.config import Language
 from microsite.errors import BuildFailed
 from microsite.facts import Facts, parse_facts
-from microsite.i18n import format_as_of, format_fact, format_number, format_share
+from microsite.i18n import format_as_of, format_fact, format_number, format_share, formula_text
 
 LANGS = ("en", "zh")
 EN = Language("en", "en", "English", "en")
@@ -281,6 +281,25 @@ def test_facts_read_as_a_phrase_of_the_language(sheet: Facts, key: str, en: str,
     fact = sheet.facts[key]
     assert format_fact(fact, sheet, EN, STRINGS["en"]) == en
     assert format_fact(fact, sheet, ZH, STRINGS["zh"]) == zh
+
+
+def test_a_share_with_a_lower_bound_reads_naturally() -> None:
+    text = edit(FACTS, "charts:\n", "  talent_share:\n    value: 0.6\n    bound: over\n    unit: share\n"
+                                     "    as_of: 2022-10\n    label: {en: Talent share, zh: 人才占比}\n"
+                                     "    source: survey\ncharts:\n")
+    facts = parse_facts(text, LANGS)
+    assert format_fact(facts.facts["talent_share"], facts, EN, STRINGS["en"]) == "more than 60%"
+    assert format_fact(facts.facts["talent_share"], facts, ZH, STRINGS["zh"]) == "超过60%"  # not 60%余
+
+
+@pytest.mark.parametrize("formula, en, zh", [
+    ("firms / firm_share", "1,048 ÷ 29%", "1,048 ÷ 29%"),
+    ("(talent - firms) * 2.5 + 1", "(40,000 − 1,048) × 2.5 + 1", "(40,000 − 1,048) × 2.5 + 1"),
+])
+def test_a_derived_figure_shows_its_formula_with_values(formula: str, en: str, zh: str) -> None:
+    facts = parse_facts(edit(FACTS, "firms / firm_share", formula), LANGS)
+    assert formula_text(facts.facts["national"], facts, EN) == en
+    assert formula_text(facts.facts["national"], facts, ZH) == zh
 
 
 def test_a_statement_reads_as_its_words() -> None:
