@@ -17,8 +17,8 @@ from .yamlio import LineMap, parse_yaml
 
 STRINGS_DIR = "content/strings"
 # The strings the generator itself needs; templates may use any others the files define.
-REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_over_share", "fact_estimate", "fact_title", "chart_part", "chart_data",
-                    "chart_col_figure", "chart_col_value", "chart_col_as_of")
+REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_over_share", "fact_estimate", "fact_title", "chart_part",
+                    "chart_data", "chart_col_figure", "chart_col_value", "chart_col_as_of")
 
 
 def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
