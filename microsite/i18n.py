@@ -117,10 +117,9 @@ def formula_text(fact: Fact, facts: Facts, language: Language) -> str:
     parts = []
     for name, number, other in _FORMULA_TOKEN_RE.findall(fact.derived or ""):
         if name:
-            used = facts.facts[name]
-            value = used.value if used.value is not None else 0
-            parts.append(format_share(value, language) if used.unit == SHARE
-                         else format_decimal(value, locale=language.locale, decimal_quantization=False))
+            used = facts.facts[name]  # a number: the fact sheet refuses formulas over statements
+            parts.append(format_share(used.value, language) if used.unit == SHARE
+                         else format_decimal(used.value, locale=language.locale, decimal_quantization=False))
         elif number:
             parts.append(format_decimal(float(number) if "." in number else int(number), locale=language.locale,
                                         decimal_quantization=False))

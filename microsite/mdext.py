@@ -95,6 +95,7 @@ class _FactPattern(InlineProcessor):
         self.ext.result.refs.add("fact:" + key)
         el = etree.Element("a", {"class": "fact", "href": view.href, "title": view.title})
         el.text = view.text
+        self.ext.fact_keys[el] = key
         return el, m.start(0), m.end(0)
 
 
@@ -165,27 +166,28 @@ class _FactHeadingIds(Treeprocessor):
     working when the figure is updated. Runs after attr_list (an explicit {#id} wins) and before toc.
     """
 
+    def __init__(self, md: markdown.Markdown, ext: "SiteExtension") -> None:
+        super().__init__(md)
+        self.ext = ext
+
     def run(self, root: etree.Element) -> None:
+        keys = self.ext.fact_keys
+        if not keys:
+            return
         used = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
-            if el.tag not in _HEADINGS or "id" in el.attrib:
-                continue
-            if not any(inner.get("class") == "fact" for inner in el.iter() if inner is not el):
-                continue
-            el.set("id", unique(slugify_unicode(_text_with_fact_keys(el), "-"), used))
+            if el.tag in _HEADINGS and "id" not in el.attrib and any(inner in keys for inner in el.iter()):
+                el.set("id", unique(slugify_unicode(_text_with_fact_keys(el, keys), "-"), used))
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def _text_with_fact_keys(el: etree.Element) -> str:
-    """Return an element's text with each fact reference replaced by its key (from its '#fact-key' link)."""
+def _text_with_fact_keys(el: etree.Element, keys: dict[etree.Element, str]) -> str:
+    """Return an element's text with each fact reference replaced by its key."""
     parts = [el.text or ""]
     for child in el:
-        if child.get("class") == "fact":
-            parts.append(" " + (child.get("href") or "").rpartition("#fact-")[2] + " ")
-        else:
-            parts.append(_text_with_fact_keys(child))
+        parts.append(f" {keys[child]} " if child in keys else _text_with_fact_keys(child, keys))
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -206,17 +208,19 @@ class SiteExtension(Extension):
         super().__init__()
         self.ctx: PageContext
         self.result = Result()
+        self.fact_keys: dict[etree.Element, str] = {}
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(_FactPattern(self), "site_fact", 175)
         md.parser.blockprocessors.register(_ChartBlock(md.parser, self), "site_chart", 105)
         md.treeprocessors.register(_Links(md, self), "site_links", 15)
-        md.treeprocessors.register(_FactHeadingIds(md), "site_fact_heading_ids", 7)  # attr_list 8, toc 5
+        md.treeprocessors.register(_FactHeadingIds(md, self), "site_fact_heading_ids", 7)  # attr_list 8, toc 5
         md.treeprocessors.register(_CollectIds(md, self), "site_ids", 1)
 
     def begin(self, ctx: PageContext) -> None:
         self.ctx = ctx
         self.result = Result()
+        self.fact_keys: dict[etree.Element, str] = {}  # the elements the fact pattern made, this page
 
 
 class Converter:

@@ -172,10 +172,12 @@ class Renderer:
             for name in ("title", "description"):
                 for key in _FACT_REF.findall(getattr(page, name)):
                     if key not in self.site.facts.facts:
-                        close = self.site.facts.closest(key)
-                        hint = f"; did you mean {', '.join(close)}?" if close else ""
-                        errors.append(BuildError(page.source, page.lines.get(name, 1), f"unknown fact '{key}'{hint}"))
+                        errors.append(BuildError(page.source, page.lines.get(name, 1), self._unknown_fact(key)))
         return errors
+
+    def _unknown_fact(self, key: str) -> str:
+        close = self.site.facts.closest(key)
+        return f"unknown fact '{key}'" + (f"; did you mean {', '.join(close)}?" if close else "")
 
     def _facts_href(self, lang: str) -> str:
         """Return the URL of the page listing every fact: in `lang`, else in a language that has it."""
@@ -246,10 +248,7 @@ class Renderer:
     def _reference_error(self, page: Page, kind: str, text: str) -> BuildError:
         body = blank_code(page.body)  # a reference written inside code is not the one that failed
         if kind == "fact":
-            close = self.site.facts.closest(text)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            return BuildError(page.source, line_of(body, "{{fact:" + text, page.body_line),
-                              f"unknown fact '{text}'{hint}")
+            return BuildError(page.source, line_of(body, "{{fact:" + text, page.body_line), self._unknown_fact(text))
         if kind == "chart":
             known = ", ".join(self.site.facts.charts) or "none defined"
             return BuildError(page.source, line_of(body, "{{chart:" + text, page.body_line),

@@ -237,7 +237,8 @@ def test_unknown_fact_in_title_fails_with_its_line(good_build: Path) -> None:
 
 
 def test_a_heading_showing_a_fact_keeps_its_anchor_when_the_value_changes(make_project: Callable[..., Path]) -> None:
-    files = notes("## The {{fact:firms}} firms\n\nText.\n", "## {{fact:firms}}企业\n\n正文。\n")
+    files = notes("## The {{fact:firms}} firms\n\nText.\n\n## [Share {{fact:firm_share}}](index.md)\n",
+                  "## {{fact:firms}}企业\n\n正文。\n")
     files["content/en/index.md"] = tiny_files()["content/en/index.md"] + "\nSee [the firms](notes.md#the-firms-firms).\n"
     project = make_project(files)
     for value in ("1048", "2096"):
@@ -249,6 +250,8 @@ def test_a_heading_showing_a_fact_keeps_its_anchor_when_the_value_changes(make_p
         shown_value = f"{int(value):,}"
         heading = soup_of(project / "out/en/notes/index.html").select_one("main h2")
         assert (heading["id"], heading.get_text()) == ("the-firms-firms", f"The {shown_value} firms")
+        linked = soup_of(project / "out/en/notes/index.html").select("main h2")[1]  # a fact inside link text
+        assert (linked["id"], linked.get_text()) == ("share-firm_share", "Share 29%")
         zh_heading = soup_of(project / "out/zh/notes/index.html").select_one("main h2")
         assert (zh_heading["id"], zh_heading.get_text()) == ("firms-企业", f"{shown_value}家企业")
         link = soup_of(project / "out/en/index.html").select_one('main a[href$="#the-firms-firms"]')
