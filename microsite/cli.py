@@ -125,15 +125,12 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    from .check import check_bare_numbers, check_fact_sets
+    from .lint import lint_site
     from .pipeline import build
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
     site = result.site
-    warnings = list(result.warnings)
-    for page in site.pages:
-        warnings.extend(check_bare_numbers(page, site.facts))
-    warnings.extend(check_fact_sets(site, result.refs))
+    warnings = list(result.warnings) + lint_site(site, result.refs)
     print(render_status_table(site, result.refs))
     warnings = sort_errors(warnings)
     for warning in warnings:

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from . import __version__
 from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
-from .mdext import MARKDOWN_CONFIG, Result
+from .markdown import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
 from .render import Renderer, latest_as_of

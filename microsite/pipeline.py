@@ -24,7 +24,8 @@ from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, stor
 from .model import Page, Site, digest
 from .outputs import render_extras
 from .parallel import worker_count
-from .render import Renderer, load_templates, make_environment
+from .render import Renderer
+from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
 

@@ -10,7 +10,7 @@ from conftest import TINY_SITE_YAML
 from microsite.config import normalize_base_url, parse_config
 from microsite.content import check_page_path, parse_page, split_front_matter
 from microsite.errors import BuildError, BuildFailed
-from microsite.mdext import Converter, FactView, PageContext, resolve_link
+from microsite.markdown import Converter, FactView, PageContext, resolve_link
 from microsite.model import body_stamp
 from microsite.nav import build_nav
 from microsite.scaffold import restamp

@@ -1,0 +1,15 @@
+"""Plain-text helpers over Markdown source (no Markdown parsing)."""
+
+from __future__ import annotations
+
+import re
+
+_FENCED_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
+
+
+def blank_code(text: str) -> str:
+    """Return Markdown with fenced blocks and code spans blanked out, keeping every line where it was."""
+    for pattern in (_FENCED_RE, _CODE_SPAN_RE):
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
