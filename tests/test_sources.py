@@ -305,3 +305,13 @@ def test_a_derived_figure_citing_a_reported_source_is_still_credited_to_this_sit
     assert run_build(project, "build", "--out", "out").returncode == 0
     links = {a.get_text(): a["title"] for a in soup(project / "out/en/index.html").select("main a.fact")}
     assert links["about 3,600"] == "Source: This site, from The Bureau figures, October 2022"
+
+
+def test_check_asks_a_reported_source_for_what_it_leaves_unsaid() -> None:
+    from microsite.lint.provenance import check_declared
+    sheet = edit(SHEET, "    author: unknown\n    publisher: {en: The Bureau, zh: 某局}\n    date: unknown\n",
+                 "    publisher: {en: The Bureau, zh: 某局}\n")
+    assert [str(w) for w in check_declared(parse_facts(sheet, LANGS))] == [
+        "content/facts.yaml:2: source 'report' does not give its author or date; write each one, "
+        "or 'author: unknown' where the source does not say"]
+    assert check_declared(parse_facts(SHEET, LANGS)) == []  # every field given or declared unknown
