@@ -315,3 +315,60 @@ def test_check_asks_a_reported_source_for_what_it_leaves_unsaid() -> None:
         "content/facts.yaml:2: source 'report' does not give its author or date; write each one, "
         "or 'author: unknown' where the source does not say"]
     assert check_declared(parse_facts(SHEET, LANGS)) == []  # every field given or declared unknown
+
+
+# -- the real site: what issue 17's fact-checker found, fixed ------------------------------------------
+
+ASSUMED = ["ai_companies_share_headline", "patent_institutions", "patent_ranking", "open_platform_hq",
+           "open_platform_companies", "most_ai_papers"]
+
+
+def test_the_real_estimate_is_credited_to_this_site_not_the_bureau(real_site: Path) -> None:
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO((real_site / "data/facts.csv").read_text(encoding="utf-8-sig")))}
+    national = rows["ai_companies_national"]
+    assert (national["source_kind"], national["computed_from"], national["source_publisher_en"]) == (
+        "computed", "bjeit_report", "")
+    for lang, credit in (("en", "Source: This site, from Beijing Municipal Bureau of Economy and Information "
+                                "Technology figures, October 2022"),
+                         ("zh", "来源：本站根据北京市经济和信息化局的数据推算，2022年10月")):
+        links = soup(real_site / lang / "sources/index.html").select('main a.fact[href$="#fact-ai_companies_national"]')
+        assert links and {a["title"] for a in links} == {credit}
+        row = soup(real_site / lang / "key-figures/index.html").select_one(
+            'table.facts-table a[href="#fact-ai_companies_national"]').find_parent("tr")
+        assert row.find_all("td")[-1].get_text() == credit.split("：" if lang == "zh" else ": ", 1)[1].rsplit(
+            "，" if lang == "zh" else ", ", 1)[0]
+
+
+def test_the_real_undated_figures_say_their_date_is_assumed(real_site: Path) -> None:
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO((real_site / "data/facts.csv").read_text(encoding="utf-8-sig")))}
+    assert sorted(k for k, r in rows.items() if r["as_of_assumed"] == "true") == sorted(ASSUMED)
+    for key in ASSUMED:
+        assert rows[key]["as_of_en"].endswith(" (assumed)") and rows[key]["as_of_zh"].endswith("（推定）"), key
+    for lang, mark in (("en", "(assumed)"), ("zh", "（推定）")):
+        page = soup(real_site / lang / "key-figures/index.html")
+        for key in ASSUMED:
+            assert mark in page.find(id=f"fact-{key}").select_one(".card-meta").get_text(), key
+            row = page.select_one(f'table.facts-table a[href="#fact-{key}"]').find_parent("tr")
+            assert row.find_all("td")[1].get_text().endswith(mark), key
+        assert not any(mark in p.get_text() for p in page.select(".card-meta")
+                       if p.find_parent(id="fact-smart_factories") or p.find_parent(id="fact-ai_companies"))
+    footers = {lang: soup(real_site / lang / "index.html").select("footer p")[1].get_text() for lang in ("en", "zh")}
+    assert footers == {"en": "Data from 2022 (some dates assumed)", "zh": "数据时间：2022年（部分日期为推定）"}
+
+
+def test_the_real_source_list_names_the_author_as_author(real_site: Path) -> None:
+    for lang, meta in (("en", "Author: Ni Tao · Publisher: not known · Date: not known · Link: not known"),
+                       ("zh", "作者：Ni Tao · 发布方：不详 · 日期：不详 · 链接：不详")):
+        page = soup(real_site / lang / "key-figures/index.html")
+        article = page.find(id="source-news_article").find_next_sibling("dd")
+        assert article.select_one(".source-meta").get_text() == meta
+        report = page.find(id="source-bjeit_report").find_next_sibling("dd")
+        via = report.select_one('a[href="#source-news_article"]')
+        assert via.get_text().startswith("Beijing crowned AI ‘capital’")  # the article, not its author
+        text = page.get_text()
+        assert "via Ni Tao" not in text and "转引自Ni Tao" not in text
+
+
+def test_the_real_title_keeps_the_headlines_quotation_marks(real_site: Path) -> None:
+    assert soup(real_site / "en/index.html").h1.get_text() == "Beijing, China’s AI “capital”"
+    assert soup(real_site / "zh/index.html").h1.get_text() == "北京：中国人工智能“之都”"
