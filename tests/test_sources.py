@@ -21,6 +21,7 @@ from conftest import run_build, snapshot, tiny_files
 from microsite.errors import BuildFailed
 from microsite.facts import parse_facts
 from microsite.sources import date_summary
+from test_facts import edit
 
 LANGS = ("en", "zh")
 
@@ -82,12 +83,6 @@ charts:
 """
 
 
-def edit(text: str, old: str, new: str) -> str:
-    """Return `text` with the one occurrence of `old` replaced (a typo in the test fails loudly)."""
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
 E = "content/facts.yaml"
 BAD_SHEETS = [
     ("unknown-kind", [("    kind: reported\n", "    kind: rumour\n")],
@@ -108,6 +103,10 @@ BAD_SHEETS = [
      [f"{E}:14: source 'article': date must be a date like 2022-10 or 2022-10-31, or unknown"]),
     ("bad-language", [("language: en", "language: English")],
      [f"{E}:16: source 'article': language must be a language code such as en or zh-Hans"]),
+    ("via-unknown-source", [("    via: article\n", "    via: articel\n")],
+     [f"{E}:9: source 'report': via names unknown source 'articel'"]),
+    ("unknown-source-field", [("    language: en\n", "    language: en\n    outlet: The Daily\n")],
+     [f"{E}:17: source 'article': unknown field 'outlet'"]),
     ("via-itself", [("    via: article\n", "    via: report\n")],
      [f"{E}:9: source 'report': via names the source itself"]),
     ("via-a-computed-source", [("    via: article\n", "    via: ours\n")],
