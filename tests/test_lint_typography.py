@@ -41,12 +41,14 @@ def test_half_width_brackets_around_chinese() -> None:
 
 
 @pytest.mark.parametrize("body, message", [
-    ("通过 Ni Tao撰写的报道", 'space between Chinese and Latin text ("通过 Ni Tao"); this site writes them '
-                          'together: "通过Ni Tao"'),
+    ("通过 Ni Tao撰写的报道", 'space between Chinese and Latin text ("通过 Ni Tao撰写的报道"); this site writes them '
+                          'together: "通过Ni Tao撰写的报道"'),
     ("Ni Tao 撰写的报道", 'space between Chinese and Latin text ("Ni Tao 撰写的报道"); this site writes them '
                         'together: "Ni Tao撰写的报道"'),
-    ("均采用 UTF-8编码", 'space between Chinese and Latin text ("均采用 UTF-8编"); this site writes them '
-                      'together: "均采用UTF-8编"'),
+    ("均采用 UTF-8编码", 'space between Chinese and Latin text ("均采用 UTF-8编码"); this site writes them '
+                      'together: "均采用UTF-8编码"'),
+    ("环境 API 目前", 'space between Chinese and Latin text ("环境 API 目前"); this site writes them together: '
+                   '"环境API目前"'),  # one warning for both sides
     ("比重为 29%", 'space between Chinese and Latin text ("比重为 29%"); this site writes them together: "比重为29%"'),
 ])
 def test_a_space_between_chinese_and_latin_or_digits(body: str, message: str) -> None:
@@ -61,6 +63,25 @@ def test_a_space_between_chinese_and_latin_or_digits(body: str, message: str) ->
 ])
 def test_what_the_site_writes_passes(body: str) -> None:
     assert warned(body) == []
+
+
+@pytest.mark.parametrize("body, message", [
+    ("一个可定制的API来处理", 'no space between Chinese and Latin text ("一个可定制的API来处理"); this site sets them apart '
+                        'with one space: "一个可定制的 API 来处理"'),
+    ("所有 API都可以", 'no space between Chinese and Latin text ("所有 API都可以"); this site sets them apart with one '
+                   'space: "所有 API 都可以"'),
+])
+def test_a_site_may_choose_one_space_instead(body: str, message: str) -> None:
+    # lint: spacing: space, as many Chinese software docs write (found on VitePress-built docs)
+    assert [str(w) for w in check_typography(Text("content/zh/x.md", 5, "zh", body), spaced=True)] == [
+        f"content/zh/x.md:5: {message}"]
+    assert check_typography(Text("content/zh/x.md", 5, "zh", "所有 API 都可以，2022 年"), spaced=True) == []
+
+
+def test_allow_latin_star_allows_any_english() -> None:
+    assert warned("插件通过 runner 调用", ("*",)) == [
+        'content/zh/x.md:5: space between Chinese and Latin text ("插件通过 runner 调用"); this site writes them '
+        'together: "插件通过runner调用"']  # the spacing rule still holds
 
 
 def test_straight_quotes_get_curly_ones() -> None:
@@ -99,7 +120,8 @@ def test_check_warns_on_chinese_pages_and_strict_fails(make_project: Callable[..
     en = "Notes.\n"
     zh = ("报道称,北京是 AI之都。\n\n"
           '作者<span lang="en">Jo Writer</span>写道"很好"。\n\n'
-          "链接[英文原文](https://example.org/){lang=en}和[Original title](https://example.org/){: lang=en}。\n")
+          "链接[英文原文](https://example.org/){lang=en}和[Original title](https://example.org/){: lang=en}。\n\n"
+          "- 列表里的代码：\n\n  ```js\n  if (name !== 'client') return\n  ```\n")
     project = make_project({"content/en/notes.md": f"---\ntitle: Notes\n---\n{en}",
                             "content/zh/notes.md": f"---\ntitle: 笔记 notes\ntranslation_of: {body_stamp(en)}\n---\n{zh}",
                             "content/en/about/team.md": None})

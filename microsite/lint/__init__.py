@@ -44,12 +44,12 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path |
             warnings.extend(check_copied(prose, index))
         if page.lang in chinese:
             for text in page_texts(page, site, drop_english=True):
-                warnings.extend(check_typography(text, settings.allow_latin))
+                warnings.extend(check_typography(text, settings.allow_latin, settings.spaced))
     data = _data_texts(site)
     for text in data:
         warnings.extend(check_number_words(text, site.facts) if text.path == FACTS_FILE else [])
         if text.lang in chinese:
-            warnings.extend(check_typography(text, settings.allow_latin))
+            warnings.extend(check_typography(text, settings.allow_latin, settings.spaced))
     if index is not None:
         warnings.extend(check_copied([t for t in data if t.path == FACTS_FILE], index))
     warnings.extend(check_fact_sets(site, refs))

@@ -2,7 +2,8 @@
 
     lint:
       sources: sources          # a folder of source texts (.txt, .md, .html); keep it git-ignored
-      allow_latin: [Ni Tao]     # names and terms Chinese pages may write in Latin letters
+      allow_latin: [Ni Tao]     # names and terms Chinese pages may write in Latin letters (["*"]: any)
+      spacing: none             # between Chinese and Latin text: none (the default) or space
 
 Source texts are read only by `check`; they are never published, so the folder may not lie in
 content/, static/ or templates/.
@@ -20,7 +21,8 @@ from ..errors import BuildError, BuildFailed, decode_utf8, display_path, raise_i
 from ..yamlio import LineMap
 
 CONFIG_FILE = "site.yaml"
-_KEYS = {"sources", "allow_latin"}
+_KEYS = {"sources", "allow_latin", "spacing"}
+SPACINGS = ("none", "space")
 _PUBLISHED = ("content", "static", "templates")
 SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -33,6 +35,7 @@ class LintSettings:
     sources: Path | None = None  # a folder, resolved
     sources_shown: str = ""  # the folder as the editor wrote it, for messages
     allow_latin: tuple[str, ...] = ()
+    spaced: bool = False  # one space between Chinese and Latin text, rather than none
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,9 @@ def parse_lint_settings(config: SiteConfig) -> LintSettings:
         return LintSettings()
     line = raw.line if isinstance(raw, LineMap) else None
     if not isinstance(raw, dict):
-        raise BuildFailed([BuildError(CONFIG_FILE, line, "lint must be a mapping (sources, allow_latin)")])
+        raise BuildFailed([BuildError(CONFIG_FILE, line, "lint must be a mapping (allow_latin, sources, spacing)")])
     errors = [BuildError(CONFIG_FILE, raw.line_of(key) if isinstance(raw, LineMap) else None,
-                         f"lint: unknown setting '{key}' (known: allow_latin, sources)")
+                         f"lint: unknown setting '{key}' (known: allow_latin, sources, spacing)")
               for key in raw if key not in _KEYS]
     where = raw.line_of if isinstance(raw, LineMap) else (lambda key: None)
     allow = raw.get("allow_latin", [])
@@ -67,9 +70,12 @@ def parse_lint_settings(config: SiteConfig) -> LintSettings:
         problem = check_source_folder(config.root / folder, config.root, folder)
         if problem:
             errors.append(BuildError(CONFIG_FILE, where("sources"), f"lint: {problem}"))
+    spacing = raw.get("spacing", "none")
+    if spacing not in SPACINGS:
+        errors.append(BuildError(CONFIG_FILE, where("spacing"), "lint: spacing must be none or space"))
     raise_if(errors)
     return LintSettings((config.root / folder).resolve() if folder else None, folder or "",
-                        tuple(item.strip() for item in allow))
+                        tuple(item.strip() for item in allow), spacing == "space")
 
 
 def check_source_folder(folder: Path, root: Path, shown: str) -> str | None:

@@ -25,6 +25,7 @@ FOREIGN_RE = re.compile(
     r"|\[(?:[^\]\\\n]|\\.)*\](?:\([^)\n]*\))?\{:?[^}\n]*\blang\s*=\s*[\"']?en(?:-[\w-]+)?[\"']?[^}\n]*\}",
     re.S | re.I)
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
+_INDENTED_FENCE_RE = re.compile(r"^([ \t]+)(```|~~~).*?^\1\2", re.S | re.M)  # a code block inside a list item
 # the fields of facts.yaml written in readers' words (titles, publishers and authors are names, not prose)
 _PROSE_FIELDS = {"label", "note", "statement"}
 
@@ -66,7 +67,7 @@ def page_texts(page: Page, site: Site, drop_english: bool = False) -> list[Text]
     def english_dropped(text: str) -> str:
         return FOREIGN_RE.sub(blank, text) if drop_english else text
 
-    return [Text(page.source, line, page.lang, prose(facts_written(english_dropped(text))))
+    return [Text(page.source, line, page.lang, prose(facts_written(english_dropped(_INDENTED_FENCE_RE.sub(blank, text)))))
             for text, line in ((page.title, page.lines.get("title", 1)),
                                (page.description, page.lines.get("description", 1)),
                                (page.body, page.body_line)) if text]

@@ -4,10 +4,12 @@
 - No space between Chinese and Latin letters or digits ('Ni Tao撰写', '2022年', 'AI企业'): the site's own
   figures read that way ('1,048家', '截至2022年10月'), and the browser adds the thin gap itself
   (CSS text-autospace), as the W3C's Chinese layout requirements recommend. A space may still set
-  off code, a file name or an address ('运行 `make serve`', 'content/facts.yaml').
+  off code, a file name or an address ('运行 `make serve`', 'content/facts.yaml'). A site that writes
+  one space instead (as many Chinese software docs do) sets `lint: spacing: space` in site.yaml.
 - Curly quotes: “…” and, inside them, ‘…’; never straight " or '.
 - No English words, except names and terms in site.yaml's `lint: allow_latin`, acronyms (AI, CSV),
   file names and code, and text marked as English: <span lang="en">…</span> or [text](url){lang=en}.
+  `allow_latin: ["*"]` allows any (for Chinese software docs full of English terms).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’…—·"
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
 _HALF_RE = re.compile(r"[,:;?!()]")
-_SPACE_RE = re.compile(rf"(?P<han1>[{_HAN}])(?P<sp1>[ \t]+)(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?P<sp2>[ \t]+)(?=[{_HAN}])")
+_LATIN_SEGMENT_RE = re.compile(rf"[^\n{_HAN}{_CJK_PUNCT}]+")  # what lies between Chinese characters on a line
 _TECHNICAL_RE = re.compile(r"[\w.+-]*(?:[./_@\\]|://)[\w./@:+#?=&%\\-]*")  # file names, paths, addresses, keys
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*)*")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9-]*$|^[A-Za-z]$")
@@ -69,20 +71,30 @@ def _half_width(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _spacing(text: str) -> list[tuple[int, str]]:
+def _spacing(text: str, spaced: bool = False) -> list[tuple[int, str]]:
+    """Return the Latin runs set off from Chinese against the rule: no space (default) or one space (`spaced`)."""
     found = []
-    for match in _SPACE_RE.finditer(text):
-        space = "sp1" if match.group("sp1") else "sp2"
-        start, end = match.start(space), match.end(space)
-        token = _TECHNICAL_RE.match(text, end) if space == "sp1" else None
-        before = re.search(r"[\w./@:%-]+$", text[:start]) if space == "sp2" else None
-        word = (token.group(0) if token else "") or (before.group(0) if before else "")
-        if re.search(r"[./_@\\]", word):
-            continue  # a space may set off a file name, path or address
+    for match in _LATIN_SEGMENT_RE.finditer(text):
+        segment, start, end = match.group(0), match.start(), match.end()
+        inner = segment.strip(" \t")
+        if not re.match(r"[A-Za-z0-9%]", inner[:1] + inner[-1:]) or re.search(r"[./_@\\]", inner):
+            continue  # punctuation, or a file name, path or address (a space may set those off)
+        lead, trail = len(segment) - len(segment.lstrip(" \t")), len(segment) - len(segment.rstrip(" \t"))
+        left = _is_han(text[start - 1:start]) and re.match(r"[A-Za-z0-9]", inner)
+        right = _is_han(text[end:end + 1]) and re.search(r"[A-Za-z0-9%]$", inner)
+        wrong = [side for side, han, space in (("left", left, lead), ("right", right, trail))
+                 if han and bool(space) != spaced]
+        if not wrong:
+            continue
+        joiner = " " if spaced else ""
+        fixed_segment = (joiner if left else segment[:lead]) + inner + (joiner if right else segment[len(segment) - trail:])
         shown = _around(text, start, end)
-        fixed = _around(text[:start] + text[end:], start, start)
-        found.append((start, f"space between Chinese and Latin text (\"{shown}\"); this site writes them "
-                             f"together: \"{fixed}\""))
+        fixed = _around(text[:start] + fixed_segment + text[end:], start, start + len(fixed_segment))
+        if spaced:
+            message = f"no space between Chinese and Latin text (\"{shown}\"); this site sets them apart with one space"
+        else:
+            message = f"space between Chinese and Latin text (\"{shown}\"); this site writes them together"
+        found.append((start, f"{message}: \"{fixed}\""))
     return found
 
 
@@ -106,6 +118,8 @@ def _quotes(text: str) -> list[tuple[int, str]]:
 
 
 def _english(text: str, allowed: tuple[str, ...]) -> list[tuple[int, str]]:
+    if "*" in allowed:
+        return []  # a site whose Chinese pages use English terms freely (software docs, say)
     for name in sorted(allowed, key=len, reverse=True):
         text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", blank, text)
     text = _TECHNICAL_RE.sub(lambda m: blank(m) if re.search(r"[A-Za-z]", m.group(0)) else m.group(0), text)
@@ -129,8 +143,11 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def check_typography(text: Text, allowed: tuple[str, ...] = ()) -> list[BuildError]:
-    """Return a warning, with the fix, for each break of the site's Chinese typography in `text`."""
+def check_typography(text: Text, allowed: tuple[str, ...] = (), spaced: bool = False) -> list[BuildError]:
+    """Return a warning, with the fix, for each break of the site's Chinese typography in `text`.
+
+    `spaced` is site.yaml's `lint: spacing: space`: one space between Chinese and Latin text instead of none.
+    """
     prose = _TAG_RE.sub(blank, FOREIGN_RE.sub(blank, text.text))
-    problems = _half_width(prose) + _spacing(prose) + _quotes(prose) + _english(prose, allowed)
+    problems = _half_width(prose) + _spacing(prose, spaced) + _quotes(prose) + _english(prose, allowed)
     return [BuildError(text.path, text.line_at(offset), message) for offset, message in sorted(problems)]
