@@ -12,13 +12,13 @@ from markupsafe import Markup, escape
 
 from .charts import render_chart
 from .config import Language
-from .sources import Source
 from .errors import BuildError, BuildFailed, line_of, raise_if
 from .i18n import (fact_date, fact_title, format_as_of, format_data_dates, format_date, format_dated, format_fact,
                    formula_text, source_credit)
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav
+from .sources import Source
 from .templates import template_error
 from .translations import OUTDATED, Status, all_statuses, page_status
 
