@@ -7,7 +7,7 @@ from html import escape
 
 from .config import Language
 from .facts import Chart, Facts
-from .i18n import format_as_of, format_fact
+from .i18n import fact_date, format_fact
 
 WIDTH = 400  # viewBox units of a bar's track; the SVG stretches to the column
 BAR = 18
@@ -58,7 +58,7 @@ def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[s
     table_rows = "".join(
         f'<tr><th scope="row"><a href="{fact_href}#fact-{bar.key}">{escape(bar.label)}</a></th>'
         f"<td>{escape(bar.text)}</td>"
-        f"<td>{escape(format_as_of(facts.facts[bar.key].as_of, language))}</td></tr>"
+        f"<td>{escape(fact_date(facts.facts[bar.key], language, strings))}</td></tr>"
         for bar in bars)
     return (
         f'<figure class="chart" id="chart-{chart.key}">'

@@ -44,6 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check content without publishing: translations, hand-typed figures, links",
                                 description="Build into a temporary folder and report problems and the translation status.")
     _add_build_options(check)
+    check.add_argument("--sources", type=Path, metavar="DIR",
+                       help="compare prose with the source texts in DIR (default: lint: sources in site.yaml)")
     new = commands.add_parser("new", help="create a page in every language",
                               description="Create content/<lang>/SECTION/SLUG.md for every language, translations stamped.")
     new.add_argument("slug", help="e.g. plan/talent")
@@ -130,7 +132,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
     site = result.site
-    warnings = list(result.warnings) + lint_site(site, result.refs)
+    warnings = list(result.warnings) + lint_site(site, result.refs, args.sources)
     print(render_status_table(site, result.refs))
     warnings = sort_errors(warnings)
     for warning in warnings:

@@ -13,7 +13,7 @@ from .yamlio import LineMap, line_of, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _LANG_KEYS = {"code", "html_lang", "name", "locale", "compact_numbers"}
-_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname"}
+_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname", "lint"}
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
 
 
@@ -40,6 +40,7 @@ class SiteConfig:
     description: dict[str, str] = field(hash=False)
     facts_page: str | None = None  # page path (no .md) listing every fact as #fact-<key>
     cname: str | None = None
+    lint: Any = field(default=None, hash=False, compare=False)  # check's settings, read by lint/settings.py
 
     @property
     def content_dir(self) -> Path:
@@ -123,6 +124,7 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         description=description,
         facts_page=data.get("facts_page"),
         cname=data.get("cname"),
+        lint=data.get("lint"),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import hashlib
 import json
@@ -17,30 +16,17 @@ if TYPE_CHECKING:
 
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .formulas import evaluate, find_cycle, formula_names, round_to_step
+from .sources import Source, check_fact_source, parse_date, parse_sources
+from .sources import parse_texts as _texts
 from .yamlio import LineMap, parse_yaml
 
 FACTS_FILE = "content/facts.yaml"
 SHARE = "share"  # the unit of a value between 0 and 1, shown as a percentage
 _FACT_KEYS = {"value", "derived", "round", "statement", "unit", "as_of", "label", "source", "note",
               "bound", "comparison"}
-_SOURCE_KEYS = {"title", "publisher", "url", "date", "note", "via"}
 _CHART_KEYS = {"kind", "facts", "title"}
 CHART_KINDS = ("share", "part", "bars")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where figures come from."""
-
-    key: str
-    title: dict[str, str] = field(hash=False)
-    publisher: dict[str, str] = field(hash=False)
-    url: str | None = None
-    date: str | None = None
-    note: dict[str, str] = field(default_factory=dict, hash=False)
-    via: str | None = None  # the source through which this one is known, e.g. a news article
 
 
 @dataclass(frozen=True)
@@ -60,6 +46,7 @@ class Fact:
     comparison: tuple[str, str] | None = None  # ("share", key) or ("total", key)
     derived: str | None = None  # formula over other facts; the value is then an estimate
     round_to: float | None = None
+    as_of_assumed: bool = False  # the source gives no date: as_of is this site's assumption (see the note)
 
     @property
     def is_statement(self) -> bool:
@@ -101,10 +88,18 @@ class Facts:
             parts = [_jsonable(fact), _jsonable(self.sources.get(fact.source)), self.units.get(fact.unit)]
             if fact.comparison:
                 parts.append(_jsonable(self.facts.get(fact.comparison[1])))
+            if fact.derived:  # its tooltip names the sources of the figures it is computed from
+                used = self._inputs(fact)
+                parts.extend([_jsonable(f) for f in used] + [_jsonable(self.sources.get(f.source)) for f in used])
             prints["fact:" + key] = _hash(parts)
         for key, chart in self.charts.items():
             prints["chart:" + key] = _hash([_jsonable(chart)] + [prints.get("fact:" + k) for k in chart.facts])
         return prints
+
+    def _inputs(self, fact: Fact) -> list[Fact]:
+        """Return the facts a derived fact is computed from, through other derived facts too."""
+        used = [self.facts[n] for n in formula_names(fact.derived or "") if n in self.facts]
+        return used + [deeper for f in used if f.derived for deeper in self._inputs(f)]
 
     def closest(self, key: str) -> list[str]:
         """Return known fact keys that look like `key`, for error messages."""
@@ -147,7 +142,7 @@ def parse_facts(text: str, langs: tuple[str, ...], path: str = FACTS_FILE) -> Fa
     for key in data:
         if key not in ("sources", "units", "facts", "charts"):
             errors.append(BuildError(path, data.line_of(key), f"unknown section '{key}'"))
-    sources = _parse_sources(_section(data, "sources", path, errors), langs, path, errors)
+    sources = parse_sources(_section(data, "sources", path, errors), langs, path, errors)
     units = _parse_units(_section(data, "units", path, errors), langs, path, errors)
     raw = _section(data, "facts", path, errors)
     facts = {key: fact for key in raw if (fact := _parse_fact(key, raw, sources, units, langs, path, errors))}
@@ -166,47 +161,6 @@ def _section(data: LineMap, key: str, path: str, errors: list[BuildError]) -> Li
         errors.append(BuildError(path, data.line_of(key), f"'{key}' must be a mapping of keys to entries"))
         return LineMap.empty(data.line_of(key))
     return value
-
-
-def _texts(entry: LineMap, key: str, langs: tuple[str, ...], what: str, path: str,
-           errors: list[BuildError], required: bool = True) -> dict[str, str]:
-    """Return a per-language text, reporting each missing language."""
-    value = entry.get(key)
-    if value is None and not required:
-        return {}
-    if isinstance(value, str) and key in ("publisher", "title"):
-        return {lang: value for lang in langs}  # a proper name may be the same in every language
-    if not isinstance(value, dict):
-        errors.append(BuildError(path, entry.line_of(key), f"{what}: '{key}' needs a text for each of {', '.join(langs)}"))
-        return {}
-    for lang in langs:
-        if not isinstance(value.get(lang), str) or not value[lang].strip():
-            errors.append(BuildError(path, entry.line_of(key), f"{what}: {key} missing in '{lang}'"))
-    return {lang: str(value.get(lang, "")) for lang in langs}
-
-
-def _parse_sources(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[BuildError]) -> dict[str, Source]:
-    sources = {}
-    for key, entry in raw.items():
-        what = f"source '{key}'"
-        if not isinstance(entry, LineMap):
-            errors.append(BuildError(path, raw.line_of(key), f"{what} must be a mapping"))
-            continue
-        for unknown in sorted(set(entry) - _SOURCE_KEYS):
-            errors.append(BuildError(path, entry.line_of(unknown), f"{what}: unknown field '{unknown}'"))
-        url = entry.get("url")
-        if url is not None and not str(url).startswith(("https://", "http://")):
-            errors.append(BuildError(path, entry.line_of("url"), f"{what}: url must start with https://"))
-        sources[key] = Source(key, _texts(entry, "title", langs, what, path, errors),
-                              _texts(entry, "publisher", langs, what, path, errors),
-                              str(url) if url else None,
-                              str(entry["date"]) if entry.get("date") else None,
-                              _texts(entry, "note", langs, what, path, errors, required=False),
-                              entry.get("via"))
-    for key, source in sources.items():
-        if source.via is not None and source.via not in sources:
-            errors.append(BuildError(path, raw[key].line_of("via"), f"source '{key}': via names unknown source '{source.via}'"))
-    return sources
 
 
 def _parse_units(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[BuildError]) -> dict[str, dict[str, str]]:
@@ -252,11 +206,8 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
         known = ", ".join(sources) or "none defined"
         errors.append(BuildError(path, entry.line_of("source") if "source" in entry else line,
                                  f"{what}: unknown source '{source}' (known: {known})"))
-    as_of = entry.get("as_of")
-    as_of = as_of.isoformat() if isinstance(as_of, datetime.date) else str(as_of or "")
-    if not _is_date(as_of):
-        errors.append(BuildError(path, entry.line_of("as_of") if "as_of" in entry else line,
-                                 f"{what}: as_of must be a date like 2022-10 or 2022-10-31"))
+    as_of, as_of_assumed = parse_date(entry, "as_of", what, path, errors, "a date like 2022-10 or 2022-10-31",
+                                      line) or ("", False)
     bound = entry.get("bound")
     if bound not in (None, "over"):
         errors.append(BuildError(path, entry.line_of("bound"), f"{what}: bound can only be 'over'"))
@@ -274,24 +225,19 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     label = _texts(entry, "label", langs, what, path, errors)
     statement = _texts(entry, "statement", langs, what, path, errors, required=False)
     note = _texts(entry, "note", langs, what, path, errors, required=False)
+    if as_of_assumed and not note:
+        errors.append(BuildError(path, entry.line_of("as_of"), f"{what}: an assumed as_of needs a note "
+                                                               "saying why the date is assumed"))
+    problem = check_fact_source(key, sources[source], "derived" in entry) if source in sources else None
+    if problem:
+        errors.append(BuildError(path, entry.line_of("source"), problem))
     if len(errors) > n:
         return None
     return Fact(key=key, line=line, label=label, source=source, as_of=as_of,
                 value=value, unit=unit if "statement" not in entry else "", statement=statement, note=note,
                 bound=bound, comparison=next(iter(comparison.items())) if comparison else None,
-                derived=str(entry["derived"]) if "derived" in entry else None, round_to=round_to)
-
-
-def _is_date(as_of: str) -> bool:
-    """Return whether as_of is a real year, month or day such as 2022, 2022-10 or 2022-10-31."""
-    if not _AS_OF_RE.match(as_of):
-        return False
-    parts = [int(p) for p in as_of.split("-")]
-    try:
-        datetime.date(*(parts + [1] * (3 - len(parts))))
-    except ValueError:
-        return False
-    return True
+                derived=str(entry["derived"]) if "derived" in entry else None, round_to=round_to,
+                as_of_assumed=as_of_assumed)
 
 
 def _check_comparisons(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> None:

@@ -7,18 +7,22 @@ import re
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from .config import Language, SiteConfig
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .facts import SHARE, Fact, Facts
+from .formulas import formula_names
+from .sources import date_summary
 from .yamlio import LineMap, parse_yaml
 
 STRINGS_DIR = "content/strings"
 # The strings the generator itself needs; templates may use any others the files define.
 REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_over_share", "fact_estimate", "fact_title", "chart_part",
-                    "chart_data", "chart_col_figure", "chart_col_value", "chart_col_as_of")
+                    "chart_data", "chart_col_figure", "chart_col_value", "chart_col_as_of", "date_assumed",
+                    "computed_credit", "data_as_of", "data_dates", "data_some_assumed")
 
 
 def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
@@ -128,11 +132,65 @@ def formula_text(fact: Fact, facts: Facts, language: Language) -> str:
     return "".join(parts).strip()
 
 
+def format_dated(iso: str, assumed: bool, language: Language, strings: dict[str, str]) -> str:
+    """Return a date as precise as the source, marked when this site assumed it: '2022年（推定）'."""
+    text = format_as_of(iso, language)
+    return strings["date_assumed"].format(date=text) if assumed else text
+
+
+def fact_date(fact: Fact, language: Language, strings: dict[str, str]) -> str:
+    """Return the date a fact refers to, as readers of the language see it: 'October 2022', '2022 (assumed)'."""
+    return format_dated(fact.as_of, fact.as_of_assumed, language, strings)
+
+
+def computed_from(fact: Fact, facts: Facts) -> list[str]:
+    """Return the keys of the sources a derived fact's inputs come from (through other derived facts too)."""
+    keys: list[str] = []
+    for name in formula_names(fact.derived or ""):
+        used = facts.facts[name]
+        for key in computed_from(used, facts) if used.is_estimate else [used.source]:
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def source_credit(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
+    """Return who a figure comes from: its publisher (or author), or this site for a figure it computed."""
+    code = language.code
+    if fact.is_estimate:
+        names = [n for key in computed_from(fact, facts) if (n := facts.sources[key].reporter(code))]
+        if names:
+            return strings["computed_credit"].format(sources=format_list(names, locale=language.locale))
+    source = facts.sources[fact.source]
+    return source.reporter(code) or source.title[code]
+
+
 def fact_title(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
     """Return the tooltip naming a fact's source and date, e.g. 'Source: …, October 2022'."""
-    source = facts.sources[fact.source]
-    return strings["fact_title"].format(source=source.publisher[language.code],
-                                        date=format_as_of(fact.as_of, language))
+    return strings["fact_title"].format(source=source_credit(fact, facts, language, strings),
+                                        date=fact_date(fact, language, strings))
+
+
+def format_data_dates(facts: Facts, language: Language, strings: dict[str, str]) -> str:
+    """Return the footer's summary of what the figures date from ('' without facts).
+
+    'Data as of October 2022' only when every figure is as of that month; otherwise the span at the
+    precision every figure has ('Data from 2022'), and a mark when some dates are assumed.
+    """
+    summary = date_summary([(f.as_of, f.as_of_assumed) for f in facts.facts.values()])
+    if summary is None:
+        return ""
+    start, end, some_assumed, all_assumed = summary
+    if start == end:
+        text = format_as_of(start, language)
+    else:
+        skeleton = parse_as_of(start)[1]
+        text = format_interval(parse_as_of(start)[0], parse_as_of(end)[0], skeleton, locale=language.locale)
+    if all_assumed:
+        text = strings["date_assumed"].format(date=text)
+    pattern = "data_as_of" if start == end and "-" in start else "data_dates"
+    text = strings[pattern].format(date=text)
+    return strings["data_some_assumed"].format(text=text) if some_assumed and not all_assumed else text
 
 
 def strings_path(config: SiteConfig, lang: str) -> Path:

@@ -15,7 +15,7 @@ from .errors import BuildError, BuildFailed
 from .markdown import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
-from .render import Renderer, latest_as_of
+from .render import Renderer, data_dates_key, latest_as_of
 from .translations import MISSING
 from .write import Writer
 
@@ -75,7 +75,8 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     config = site.config
     return digest(repr((__version__, CACHE_VERSION, MARKDOWN_CONFIG, config.base_url, config.default_lang,
                         config.languages, sorted(config.title.items()), sorted(config.description.items()),
-                        config.facts_page, sorted(site.strings.items()), latest_as_of(site))))
+                        config.facts_page, sorted(site.strings.items()), latest_as_of(site),
+                        data_dates_key(site))))
 
 
 def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) -> list[Job]:

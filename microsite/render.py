@@ -8,15 +8,17 @@ from functools import cached_property
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
-from .i18n import fact_title, format_as_of, format_date, format_fact, formula_text
+from .i18n import (fact_date, fact_title, format_as_of, format_data_dates, format_date, format_dated, format_fact,
+                   formula_text, source_credit)
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav
+from .sources import Source
 from .templates import template_error
 from .translations import OUTDATED, Status, all_statuses, page_status
 
@@ -32,6 +34,7 @@ class LangData:
     fact_views: dict[str, FactView]
     sources: list[dict[str, Any]]
     data_as_of: str  # the latest as_of of any fact, formatted
+    data_dates: str  # the footer's sentence on what the figures date from, derived from their dates
 
 
 class Renderer:
@@ -126,20 +129,56 @@ class Renderer:
                 kind, other = fact.comparison
                 other_text = format_fact(site.facts.facts[other], site.facts, language, strings)
                 comparison = {"kind": kind, "key": other, "text": other_text}
+            credit = source_credit(fact, site.facts, language, strings)
+            as_of_html = _date_html(fact.as_of, fact.as_of_assumed, language, strings)
             listing.append({
                 "key": key, "id": f"fact-{key}", "label": fact.label[code], "text": text, "value": fact.value,
-                "unit": fact.unit, "as_of": format_as_of(fact.as_of, language), "as_of_iso": fact.as_of,
+                "unit": fact.unit, "as_of": fact_date(fact, language, strings), "as_of_iso": fact.as_of,
+                "as_of_assumed": fact.as_of_assumed, "as_of_html": as_of_html,
+                # 'As of October 2022' for a month or a day; a yearly count reads 'In 2022' (zh: '2022年')
+                "as_of_phrase": Markup(escape(strings["as_of" if "-" in fact.as_of else "as_of_year"])).format(
+                    date=as_of_html),
                 "note": fact.note.get(code, ""), "estimate": fact.is_estimate, "derived": fact.derived,
                 "statement": fact.is_statement, "bound": fact.bound, "comparison": comparison,
                 "formula": formula_text(fact, site.facts, language) if fact.derived else "",
-                "source": {"key": source.key, "title": source.title[code], "publisher": source.publisher[code],
-                           "url": source.url, "date": source.date, "note": source.note.get(code, "")},
+                # `publisher` is the name shown as the source (this site, for a derived figure)
+                "source": {"key": source.key, "title": source.title[code], "publisher": credit, "credit": credit,
+                           "kind": source.kind, "url": source.url, "date": source.date,
+                           "note": source.note.get(code, "")},
             })
-        sources = [{"key": s.key, "id": f"source-{s.key}", "title": s.title[code], "publisher": s.publisher[code],
-                    "url": s.url, "date": s.date, "note": s.note.get(code, ""),
-                    "via": s.via} for s in site.facts.sources.values()]
+        sources = [self._source_entry(s, language) for s in site.facts.sources.values()]
         latest = latest_as_of(site)
-        return LangData(language, listing, views, sources, format_as_of(latest, language) if latest else "")
+        return LangData(language, listing, views, sources, format_as_of(latest, language) if latest else "",
+                        format_data_dates(site.facts, language, strings))
+
+    def _source_entry(self, source: Source, language: Language) -> dict[str, Any]:
+        """Return one entry of the source list: title, what is known of author, publisher, date and link."""
+        code, strings, sources = language.code, self.site.strings[language.code], self.site.facts.sources
+        meta = []
+        for name, label in sorted((("author", "source_author"), ("publisher", "source_publisher")),
+                                  key=lambda item: not getattr(source, item[0])):  # the one that is known first
+            value = getattr(source, name).get(code)
+            if value or name in source.unknown:
+                meta.append({"label": strings[label], "value": value or strings["not_known"]})
+        if source.date or "date" in source.unknown:
+            date = format_dated(source.date, source.date_assumed, language, strings) if source.date else ""
+            meta.append({"label": strings["source_date"], "value": date or strings["not_known"]})
+        if "url" in source.unknown:
+            meta.append({"label": strings["source_link"], "value": strings["not_known"]})
+        via = sources.get(source.via) if source.via else None
+        return {"key": source.key, "id": f"source-{source.key}", "title": source.title[code],
+                "title_lang": self._title_lang(source, code), "kind": source.kind, "computed": source.is_computed,
+                "publisher": source.reporter(code), "url": source.url, "date": source.date, "meta": meta,
+                "note": source.note.get(code, ""), "via": source.via, "via_title": via.title[code] if via else "",
+                "via_title_lang": self._title_lang(via, code) if via else ""}
+
+    def _title_lang(self, source: Source, code: str) -> str:
+        """Return the lang attribute a source's title needs on a page in `code` ('' when it is in that language)."""
+        if not source.original_title or not source.language:
+            return ""
+        page_lang = self.config.language(code).html_lang
+        same = page_lang.split("-")[0].lower() == source.language.split("-")[0].lower()
+        return "" if same else source.language
 
     def chart_html(self, key: str, lang: str) -> str | None:
         """Return the <figure> of one chart in one language (None if there is no such chart)."""
@@ -203,6 +242,7 @@ class Renderer:
             "facts": data.facts_list,
             "sources": data.sources,
             "data_as_of": data.data_as_of,
+            "data_dates": data.data_dates,
             "charts": _LazyCharts(self, lang),
             "url": config.url,
             "alternates": alternates,
@@ -298,6 +338,17 @@ class Renderer:
 def latest_as_of(site: Site) -> str:
     """Return the most recent as_of of any fact ('' without facts): the site's 'data as of' date."""
     return max((f.as_of for f in site.facts.facts.values()), default="")
+
+
+def data_dates_key(site: Site) -> str:
+    """Return what the footer's dates depend on: every fact's date and whether it is assumed."""
+    return repr(sorted((f.as_of, f.as_of_assumed) for f in site.facts.facts.values()))
+
+
+def _date_html(iso: str, assumed: bool, language: Language, strings: dict[str, str]) -> Markup:
+    """Return a date as a <time> element, followed by the language's 'assumed' mark if this site assumed it."""
+    time = Markup('<time datetime="{}">{}</time>').format(iso, format_as_of(iso, language))
+    return Markup(escape(strings["date_assumed"])).format(date=time) if assumed else time
 
 
 class _LazyCharts(dict):

@@ -37,6 +37,9 @@ sources:
   survey:
     title: {en: The survey, zh: 调查}
     publisher: {en: Survey office, zh: 调查办公室}
+    author: unknown
+    date: unknown
+    url: unknown
 units:
   firms: {en: "", zh: 家}
 facts:
@@ -78,7 +81,7 @@ def tiny_files() -> dict[str, str]:
                                  f"translation_of: {body_stamp(en_figures)}\n---\n全部数据。\n\n{{{{chart:shares}}}}\n",
         "content/en/about/index.md": f"---\ntitle: About\nweight: 10\n---\n{en_about}",
         "content/zh/about/index.md": f"---\ntitle: 关于\nweight: 10\ntranslation_of: {body_stamp(en_about)}\n---\n"
-                                     "关于本站。\n\n## 团队 and people\n\n返回[首页](../index.md#关于我们)。\n",
+                                     "关于本站。\n\n## 团队与AI成员\n\n返回[首页](../index.md#关于我们)。\n",
         "content/en/about/team.md": "---\ntitle: Team\nweight: 5\n---\nThe team.\n",
     }
 

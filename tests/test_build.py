@@ -64,8 +64,8 @@ def test_every_internal_link_resolves_to_a_built_file(make_project):
 def test_markdown_links_become_page_urls_and_chinese_headings_get_ids(make_project):
     site = built(make_project())
     about_zh = soup(site / "zh/about/index.html")
-    heading = about_zh.find("h2", string="团队 and people")
-    assert heading["id"] == "团队-and-people"
+    heading = about_zh.find("h2", string="团队与AI成员")
+    assert heading["id"] == "团队与ai成员"
     link = about_zh.select_one("article a[href*='#']")
     assert link.get_text() == "首页" and link["href"] == "/zh/#关于我们"
     assert soup(site / "zh/index.html").find(id="关于我们") is not None

@@ -60,16 +60,49 @@ def strings(project: Path, lang: str) -> dict[str, str]:
     return yaml.safe_load((project / f"content/strings/{lang}.yaml").read_text(encoding="utf-8"))
 
 
+def as_of_of(entry: dict[str, Any]) -> tuple[str, bool]:
+    """Return a fact's date and whether it is assumed, from `as_of: 2022-10` or `as_of: {date: 2022, assumed: true}`."""
+    as_of = entry["as_of"]
+    return (str(as_of["date"]), bool(as_of.get("assumed"))) if isinstance(as_of, dict) else (str(as_of), False)
+
+
+def expected_date(project: Path, lang: str, entry: dict[str, Any]) -> str:
+    """Return a fact's date as readers see it: 'October 2022', or '2022 (assumed)' when the source gives none."""
+    iso, assumed = as_of_of(entry)
+    text = format_as_of(iso, language(project, lang))
+    return strings(project, lang)["date_assumed"].format(date=text) if assumed else text
+
+
+def expected_source(project: Path, lang: str, entry: dict[str, Any]) -> str:
+    """Return who a fact is credited to: the source's publisher or author, or this site for a derived figure."""
+    sheet = fact_sheet(project)
+
+    def name(source: dict[str, Any]) -> str:
+        for field in ("publisher", "author"):
+            value = source.get(field, "unknown")
+            if value != "unknown":
+                return value if isinstance(value, str) else value[lang]
+        raise AssertionError(source)
+
+    if "derived" in entry:  # the real sheet's one formula divides two facts of the same source
+        inputs = re.findall(r"[a-z_]+", entry["derived"])
+        reporters = {name(sheet["sources"][sheet["facts"][k]["source"]]) for k in inputs}
+        assert len(reporters) == 1
+        return strings(project, lang)["computed_credit"].format(sources=reporters.pop())
+    return name(sheet["sources"][entry["source"]])
+
+
 @lru_cache(maxsize=None)
 def _expected(project: Path) -> dict[tuple[str, str], tuple[str, str]]:
     config = load_config(project)
     facts = parse_facts((project / "content/facts.yaml").read_text(encoding="utf-8"), config.codes)
+    entries = fact_sheet(project)["facts"]
     views = {}
     for lang in config.languages:
         texts = strings(project, lang.code)
         for key, fact in facts.facts.items():
-            title = texts["fact_title"].format(source=facts.sources[fact.source].publisher[lang.code],
-                                               date=format_as_of(fact.as_of, lang))
+            title = texts["fact_title"].format(source=expected_source(project, lang.code, entries[key]),
+                                               date=expected_date(project, lang.code, entries[key]))
             views[lang.code, key] = format_fact(fact, facts, lang, texts), title
     return views
 
@@ -293,6 +326,7 @@ def test_every_fact_reference_on_the_real_site_links_to_an_existing_card(real_si
 ARTICLE_FIGURES = {
     "ai_companies": ("1,048", "1,048家"),
     "ai_companies_share": ("29%", "29%"),
+    "ai_companies_share_headline": ("30%", "30%"),
     "ai_talent": ("more than 40,000", "4万余名"),
     "ai_talent_share": ("60%", "60%"),
     "patent_institutions": ("30", "30家"),
@@ -318,13 +352,17 @@ def test_key_figures_page_has_a_card_for_every_fact(real_site: Path, lang: str) 
         value = found.select_one(".card-value").get_text(" ", strip=True)
         assert value.startswith(shown(project, lang, key)), key
         time = found.select_one(".card-meta time")
-        assert time["datetime"] == str(entry["as_of"])
-        assert time.get_text() == format_as_of(str(entry["as_of"]), language(project, lang))
-        as_of = strings(project, lang)["as_of"].format(date=time.get_text())  # 截至2022年10月: no space in Chinese
+        iso, _ = as_of_of(entry)
+        assert time["datetime"] == iso
+        assert time.get_text() == format_as_of(iso, language(project, lang))
+        # 'As of October 2022' for a month; a yearly count reads 'In 2022' (Chinese: 2022年, not 截至2022年)
+        pattern = strings(project, lang)["as_of" if "-" in iso else "as_of_year"]
+        as_of = pattern.format(date=expected_date(project, lang, entry))  # 截至2022年10月: no space in Chinese
         assert found.select_one(".card-meta").get_text().startswith(as_of + " · "), key
         assert "截至 " not in found.get_text(), key
         source = found.select_one(f'.card-meta a[href="/{lang}/key-figures/#source-{entry["source"]}"]')
         assert source is not None, key
+        assert source.get_text() == expected_source(project, lang, entry), key
         assert page.find(id=f"source-{entry['source']}") is not None
 
 
@@ -350,12 +388,11 @@ def test_key_figures_table_lists_every_fact_with_date_and_source(real_site: Path
         assert (link["href"], link.get_text()) == (f"#fact-{key}", entry["label"][lang])
         cells = row.find_all("td")
         assert cells[0].get_text(" ", strip=True).startswith(shown(project, lang, key))
-        assert cells[1].select_one("time")["datetime"] == str(entry["as_of"])
-        assert cells[1].get_text() == format_as_of(str(entry["as_of"]), language(project, lang))
+        assert cells[1].select_one("time")["datetime"] == as_of_of(entry)[0]
+        assert cells[1].get_text() == expected_date(project, lang, entry)
         source = cells[2].select_one("a")
-        publisher = sheet["sources"][entry["source"]]["publisher"]
         assert source["href"] == f"#source-{entry['source']}"
-        assert source.get_text() == (publisher if isinstance(publisher, str) else publisher[lang])
+        assert source.get_text() == expected_source(project, lang, entry)
 
 
 @pytest.mark.parametrize("lang, value, badge, formula", [
@@ -587,7 +624,7 @@ def expected_records(project: Path) -> list[dict[str, Any]]:
         if "derived" in entry:  # the one formula of the real sheet, computed here independently
             assert entry["derived"] == "ai_companies / ai_companies_share"
             value = round(facts["ai_companies"]["value"] / facts["ai_companies_share"]["value"] / 100) * 100
-        records.append({"key": key, "value": value, "unit": entry.get("unit", ""), "as_of": str(entry["as_of"]),
+        records.append({"key": key, "value": value, "unit": entry.get("unit", ""), "as_of": as_of_of(entry)[0],
                         "label_en": entry["label"]["en"], "label_zh": entry["label"]["zh"],
                         "source": entry["source"]})
     return records
