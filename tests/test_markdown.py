@@ -441,7 +441,7 @@ def test_check_finds_nothing_on_the_fixture_pages(tmp_path: Path) -> None:
 
 def test_the_leftover_search_finds_markers_when_the_extensions_are_off(tmp_path: Path) -> None:
     from conftest import TINY_SITE_YAML, write_project
-    off = "markdown:\n  disable: [footnotes, admonition, pymdownx.tabbed, pymdownx.tasklist, pymdownx.tilde]\n"
+    off = "markdown:\n  disable: [admonition, pymdownx.tabbed, pymdownx.tasklist, pymdownx.tilde]\n"
     project = write_project(tmp_path / "project", {**markdown_files(), "site.yaml": TINY_SITE_YAML + off})
     found = set(LEFTOVERS.findall(reader_text(article(build_project(project), "en", "material"))))
-    assert {"!!!", "===", "[^", "[x]", "~~"} <= found
+    assert {"!!!", "===", "[x]", "~~"} <= found
