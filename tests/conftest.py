@@ -264,3 +264,20 @@ def markdown_files() -> dict[str, str | bytes]:
         files[f"content/{lang}/build-flow.png"] = (MARKDOWN_FIXTURES / "build-flow.png").read_bytes()
     files["content/assets/area-map.svg"] = (MARKDOWN_FIXTURES / "area-map.svg").read_bytes()
     return files
+
+
+@pytest.fixture(scope="session")
+def markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the Markdown-blocks project (markdown_files()) once; return the output folder."""
+    project = write_project(tmp_path_factory.mktemp("markdown") / "project", markdown_files())
+    result = run_build(project, "build", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    return project / "out"
+
+
+@pytest.fixture(scope="session")
+def markdown_server(markdown_site: Path) -> Iterator[PagesServer]:
+    """Serve the Markdown-blocks site at / on a free port."""
+    server = PagesServer(markdown_site)
+    yield server
+    server.close()
