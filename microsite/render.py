@@ -184,7 +184,8 @@ class Renderer:
             "outside": f"link '{text}' points outside content/",
             "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
                         "and files in static/ as /static/...",
-            "image": f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/",
+            "image": f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/"
+                     + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/") else ""),
         }
         return BuildError(page.source, line, messages[kind])
 

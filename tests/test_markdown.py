@@ -19,6 +19,7 @@ from microsite.errors import BuildFailed
 from microsite.markdown.containers import alert_lines, container_lines
 from microsite.markdown.fences import rewrite_info
 from microsite.markdown.highlight_css import SCHEMES, contrast, render_highlight_css
+from microsite.markdown.lists import normalize_list_indents
 from microsite.pipeline import BuildOptions, build
 
 LANGS = ("en", "zh")
@@ -95,6 +96,14 @@ def test_code_is_highlighted_with_title_line_numbers_and_marked_lines(blocks_sit
     assert block.select_one("span.k").get_text() == "def" and block.select_one("span.nf").get_text() == "setup"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_list_items_indented_as_on_github_keep_their_code_and_notes(blocks_site: Path, lang: str) -> None:
+    items = article(blocks_site, lang, "github").select("ol > li")
+    assert [len(items), items[0].select_one("pre code").get_text()] == [2, "pip install tool\n"]
+    assert items[1].select_one("div.admonition.warning") and items[1].select_one("ul > li div.highlight code")
+    assert items[1].select_one("ul > li pre code").get_text().startswith("print(")
+
+
 def test_fence_headers_of_vitepress_and_docusaurus_are_read(blocks_site: Path) -> None:
     page = article(blocks_site, "en", "github")
     blocks = page.select("div.highlight")
@@ -109,10 +118,10 @@ def test_fence_headers_of_vitepress_and_docusaurus_are_read(blocks_site: Path) -
 def test_github_alerts_and_vitepress_containers_become_notes(blocks_site: Path, lang: str) -> None:
     page = article(blocks_site, lang, "github")
     kinds = [" ".join(c for c in note["class"] if c != "admonition") for note in page.select("div.admonition")]
-    assert kinds == ["note", "warning", "tip", "important", "caution", "tip", "danger"]
+    assert kinds == ["note", "warning", "tip", "important", "caution", "tip", "danger", "warning"]
     titles = [note.select_one(".admonition-title").get_text() for note in page.select("div.admonition")]
-    expected = {"en": ["Note", "Warning", "Tip", "Important", "Caution", "Where to start", "Danger"],
-                "zh": ["备注", "警告", "提示", "重要", "注意", "从哪里开始", "危险"]}
+    expected = {"en": ["Note", "Warning", "Tip", "Important", "Caution", "Where to start", "Danger", "Warning"],
+                "zh": ["备注", "警告", "提示", "重要", "注意", "从哪里开始", "危险", "警告"]}
     assert titles == expected[lang]
     assert page.select_one("div.admonition.warning div.highlight code").get_text().strip() == "make test"
     assert page.select_one("blockquote").get_text().strip() in ("An ordinary quote stays a quote.", "普通引用仍然是引用。")
@@ -324,6 +333,16 @@ def test_containers_nest_and_unknown_types_stay_for_check_to_report() -> None:
                                       "", "::: spoiler", "x", ":::"]
 
 
+def test_list_indents_follow_each_items_own_style() -> None:
+    commonmark = ["1. Install:", "", "   ```sh", "   npm i", "     deeper", "  ```", "", "2. Next", "   - nested",
+                  "     ```js", "     x", "     ```", "", "After."]
+    assert normalize_list_indents(commonmark) == [
+        "1. Install:", "", "    ```sh", "    npm i", "      deeper", "    ```", "", "2. Next", "    - nested",
+        "        ```js", "        x", "        ```", "", "After."]
+    python_style = ["1. Item:", "", "    ```js", "    x", "    ```", "", "- a", "lazy", "", "Text", "", "    code"]
+    assert normalize_list_indents(python_style) == python_style
+
+
 # -- site.yaml's markdown: setting ---------------------------------------------------------------------
 
 def test_site_yaml_can_turn_extensions_off_and_on(make_project: Callable[..., Path]) -> None:
@@ -414,7 +433,7 @@ def test_check_warns_about_markup_that_reached_the_page_as_text(make_project: Ca
         "warning: content/en/broken.md:22: image 'big.png' is 501 KB (over 500 KB); make it smaller so the page "
         "loads fast on a phone",
         "warning: content/en/broken.md:24: code fence reached the page as text: close it with a line of the same "
-        "backticks (a fence left open swallows the page)",
+        "backticks, and inside a list item indent it like the item's text",
     ]
 
 

@@ -32,6 +32,8 @@ MARKERS = [
                               "danger, caution, important, details, code-group"),
     (re.compile(r"\{\{[<%]"), None, "shortcode '{m}' reached the page as text; this generator has no shortcodes: "
                                    "rewrite it as Markdown"),
+    (re.compile(r"\{\{(?![<%])[^}\n]*\}\}"), None, "template expression '{m}' reached the page as text; pages "
+                                                 "are not run as templates (write figures as {{fact:key}})"),
     (re.compile(r"(?<!\{)\{%"), "{%", "template tag '{%' reached the page as text; pages are not run as templates"),
     (re.compile(r"\[\[toc\]\]|\[TOC\]", re.I), None, "'{m}' reached the page as text; the page template shows "
                                                       "a table of contents by itself: delete it"),
@@ -39,6 +41,9 @@ MARKERS = [
                                                  "content by 4 spaces"),
     (re.compile(r"\[![A-Za-z]+\]"), None, "alert '{m}' reached the page as text; known types: NOTE, TIP, "
                                           "IMPORTANT, WARNING, CAUTION"),
+    (re.compile(r":(?:material|octicons|fontawesome|simple)-[a-z0-9-]+:"), None,
+     "icon shortcode '{m}' reached the page as text; MkDocs Material's icon sets are not part of this site: "
+     "delete it or use an image"),
     (re.compile(r"\[\^[^\]\s]+\]"), None, "footnote '{m}' has no definition; add a line '{m}: …'"),
 ]
 _FENCE_TEXT = re.compile(r"```|~~~")
@@ -96,9 +101,11 @@ def check_leftover_markup(page: Page, text: str, math: bool) -> list[BuildError]
             marker = match.group(1) if pattern.groups else match.group(0).strip()
             found.append(BuildError(page.source, line_of(body, needle or marker, page.body_line),
                                     message.replace("{m}", marker)))
-    if _FENCE_TEXT.search(text):
-        found.append(BuildError(page.source, _unclosed_fence_line(page), "code fence reached the page as text: "
-                                "close it with a line of the same backticks (a fence left open swallows the page)"))
+    leaked = _FENCE_TEXT.search(text)
+    if leaked:
+        found.append(BuildError(page.source, _leaked_fence_line(page, text[leaked.start():]),
+                                "code fence reached the page as text: close it with a line of the same backticks, "
+                                "and inside a list item indent it like the item's text"))
     if not math:
         match = _MATH.search(text)
         if match:
@@ -106,6 +113,19 @@ def check_leftover_markup(page: Page, text: str, math: bool) -> list[BuildError]
                                     f"math '{match.group(0)[:30]}' reached the page as text; turn on a math "
                                     "extension in site.yaml (markdown: enable: [pymdownx.arithmatex])"))
     return found
+
+
+def _leaked_fence_line(page: Page, leaked: str) -> int | None:
+    """Return the line of the fence whose text leaked: the fence line followed by the leaked text's next line."""
+    after = [line.strip() for line in leaked.split("\n")[1:] if line.strip()][:1]
+    lines = page.body.split("\n")
+    marker = leaked[:3]
+    for index, line in enumerate(lines):
+        if line.strip(" \t>").startswith(marker) and after:
+            following = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
+            if following.startswith(after[0][:40]):
+                return page.body_line + index
+    return _unclosed_fence_line(page)
 
 
 def _unclosed_fence_line(page: Page) -> int | None:
@@ -129,7 +149,7 @@ def check_images(page: Page, images: list[dict[str, str | None]], out: Path, bas
         src = attrs.get("src") or ""
         parts = urlsplit(src)
         name = unquote(parts.path.rsplit("/", 1)[-1]) or src
-        line = line_of(page.body, name, page.body_line) or line_of(page.body, src, page.body_line)
+        line = line_of(page.body, f"({src}", page.body_line) or line_of(page.body, name, page.body_line)
         if not (attrs.get("alt") or "").strip():
             found.append(BuildError(page.source, line, f"image '{name}' has no alt text; describe it for readers "
                                                        "who cannot see it: ![what it shows](…)"))

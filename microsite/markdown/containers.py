@@ -67,12 +67,13 @@ def alert_lines(lines: list[str]) -> list[str]:
 def container_lines(lines: list[str]) -> list[str]:
     """Return lines with `:::` containers rewritten as admonitions, details and tabs."""
     out: list[str] = []
-    stack: list[tuple[int, str, str]] = []  # (colons, type, indent) of each open container
+    stack: list[tuple[int, str, str]] = []  # (colons, type, indent of the outermost) of each open container
     for _, line, kind in fence_lines(lines):
-        depth = INDENT * sum(1 for _, t, _ in stack if t not in _PASS_THROUGH)
-        base = stack[-1][2] if stack else ""
-        if kind == TEXT and stack and _CLOSE_RE.match(line):
-            colons = len(_CLOSE_RE.match(line)["colons"])  # type: ignore[index]
+        base = stack[0][2] if stack else ""  # a container inside a list item keeps the item's indent
+        depth = INDENT * sum(1 for _, name, _ in stack if name not in _PASS_THROUGH)
+        closing = _CLOSE_RE.match(line) if kind == TEXT and stack else None
+        if closing:
+            colons = len(closing["colons"])
             while len(stack) > 1 and stack[-1][0] != colons and any(c == colons for c, _, _ in stack):
                 stack.pop()  # an inner container left open: the outer one's closing line closes it too
             stack.pop()
@@ -81,23 +82,23 @@ def container_lines(lines: list[str]) -> list[str]:
         opening = _OPEN_RE.match(line) if kind == TEXT else None
         if opening and (opening["type"].lower() in NOTE_TYPES or opening["type"] in ("code-group", *_PASS_THROUGH)):
             name = opening["type"].lower()
+            indent = base if stack else opening["indent"]
             title = (opening["bracket"] if opening["bracket"] is not None else opening["title"]).strip()
             title = re.sub(r"\s*\{[^}]*\}$", "", title)  # VitePress `::: tip Title {attrs}`
             if name == "details":
-                out.append(f"{depth}{opening['indent']}??? details{_quoted(title)}")
+                out.append(f"{indent}{depth}??? details{_quoted(title)}")
             elif name not in _PASS_THROUGH and name != "code-group":
-                out.append(f"{depth}{opening['indent']}!!! {NOTE_TYPES[name]}{_quoted(title)}")
-            stack.append((len(opening["colons"]), name, opening["indent"]))
+                out.append(f"{indent}{depth}!!! {NOTE_TYPES[name]}{_quoted(title)}")
+            stack.append((len(opening["colons"]), name, indent))
             continue
         text = line[len(base):] if line.startswith(base) else line.lstrip(" \t")
         if stack and stack[-1][1] == "code-group" and kind in (OPEN, BODY, CLOSE):
-            depth = depth[: -len(INDENT)] if depth else ""
             if kind == OPEN:  # the label names the tab, so it is not shown again as the block's title
-                out.extend([f"{depth}=== {_quoted(_tab_label(text)).strip()}", ""])
+                out.extend([f"{base}{depth[len(INDENT):]}=== {_quoted(_tab_label(text)).strip()}", ""])
                 text = re.sub(r"[ \t]*\[[^\]]*\]", "", text, count=1)
-            out.append(f"{depth}{INDENT}{text}")
+            out.append(f"{base}{depth}{text}")
             continue
-        out.append(f"{depth}{text}" if text.strip() else "")
+        out.append(f"{base}{depth}{text}" if text.strip() else "")
     return out
 
 

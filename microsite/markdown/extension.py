@@ -15,6 +15,7 @@ from .context import PageContext, Result
 from .facts import FactHeadingIds, FactPattern
 from .fences import FenceHeaders
 from .images import Images
+from .lists import ListIndents
 from .links import Links
 
 
@@ -42,8 +43,9 @@ class SiteExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         if "admonition" in self.names:  # after whitespace normalising (30), before fences (superfences: 25)
             md.preprocessors.register(Containers(md, details="md_in_html" in self.names), "site_containers", 29)
+        md.preprocessors.register(ListIndents(md), "site_list_indents", 28)  # after the notes are rewritten
         if "pymdownx.superfences" in self.names:
-            md.preprocessors.register(FenceHeaders(md), "site_fence_headers", 28)
+            md.preprocessors.register(FenceHeaders(md), "site_fence_headers", 27)
         md.treeprocessors.register(Images(md, self), "site_images", 16)
         md.treeprocessors.register(Blocks(md, self), "site_blocks", 12)
         md.postprocessors.register(FocusableCode(md), "site_code_focus", 5)  # after raw HTML is restored (30)
