@@ -402,6 +402,8 @@ Text with $x^2$ math and a footnote[^missing].
 
 ![Big](big.png)
 
+<Badge type="tip" text="new" />
+
 ```py
 never closed
 """
@@ -432,7 +434,9 @@ def test_check_warns_about_markup_that_reached_the_page_as_text(make_project: Ca
         "see it: ![what it shows](…)",
         "warning: content/en/broken.md:22: image 'big.png' is 501 KB (over 500 KB); make it smaller so the page "
         "loads fast on a phone",
-        "warning: content/en/broken.md:24: code fence reached the page as text: close it with a line of the same "
+        "warning: content/en/broken.md:24: <Badge> is not an HTML element (a Vue, MDX or Hugo component?): readers "
+        "do not get what it stands for; write it as Markdown or HTML",
+        "warning: content/en/broken.md:26: code fence reached the page as text: close it with a line of the same "
         "backticks, and inside a list item indent it like the item's text",
     ]
 

@@ -2,8 +2,9 @@
 
 Reads the built pages (check builds into a temporary folder): the text of <main>, outside code, is
 searched for markers of syntax no enabled extension understood (`!!! note`, `:::`, `{{<`, `{%`,
-`[[toc]]`, `=== "Tab"`, an unclosed fence, `$math$`, a footnote without its definition); every <img>
-is checked for alt text, its size on disk and a third-party host.
+`[[toc]]`, `=== "Tab"`, an unclosed fence, `$math$`, a footnote without its definition), elements HTML
+does not have (Vue and MDX components) are named; every <img> is checked for alt text, its size on disk
+and a third-party host.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ from ..model import Page, Site
 MAX_IMAGE_BYTES = 500 * 1024
 _SKIP = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "svg", "math"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Every element of HTML (and of the SVG and MathML a page may embed): anything else is a component of
+# another tool (Vue's <Badge>, MDX's <Tabs>) that no browser knows.
+HTML_ELEMENTS = frozenset("""
+a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2
+h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta
+meter nav noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp script search
+section select slot small source span strong style sub summary sup table tbody td template textarea tfoot th
+thead time title tr track u ul var video wbr svg math
+""".split())
 MATH_EXTENSIONS = ("pymdownx.arithmatex", "mdx_math", "markdown_katex", "mdx_truly_sane_lists")
 
 # (pattern over the page text, what to search for in the Markdown, message)
@@ -59,12 +70,15 @@ class _PageText(HTMLParser):
         self.skip = 0  # inside code
         self.text: list[str] = []
         self.images: list[dict[str, str | None]] = []
+        self.unknown: list[str] = []  # start tags of elements HTML does not have
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "main":
             self.depth += 1
         if not self.depth:
             return
+        if not self.skip and tag not in HTML_ELEMENTS and "-" not in tag:  # custom elements have a hyphen
+            self.unknown.append(self.get_starttag_text() or tag)
         if tag == "img":
             self.images.append(dict(attrs))
         elif tag in _SKIP:
@@ -83,12 +97,32 @@ class _PageText(HTMLParser):
             self.text.append(data)
 
 
-def parse_page_html(html: str) -> tuple[str, list[dict[str, str | None]]]:
-    """Return the text of a page's <main> outside code, and the attributes of its images."""
+def parse_page_html(html: str) -> tuple[str, list[dict[str, str | None]], list[str]]:
+    """Return the text of a page's <main> outside code, the attributes of its images, unknown start tags."""
     parser = _PageText()
     parser.feed(html)
     parser.close()
-    return "".join(parser.text), parser.images
+    return "".join(parser.text), parser.images, parser.unknown
+
+
+def check_unknown_elements(page: Page, tags: list[str]) -> list[BuildError]:
+    """Return a warning for the first use of each element HTML does not have (a Vue or MDX component)."""
+    found, seen = [], set()
+    for tag in tags:
+        name = re.match(r"<([^\s/>]+)", tag)
+        key = name.group(1) if name else tag
+        if key.lower() in seen:
+            continue
+        seen.add(key.lower())
+        line = _line_of_any_case(page, "<" + key)
+        found.append(BuildError(page.source, line, f"<{key}> is not an HTML element (a Vue, MDX or Hugo "
+                                                   "component?): readers do not get what it stands for; write it as Markdown or HTML"))
+    return found
+
+
+def _line_of_any_case(page: Page, needle: str) -> int | None:
+    index = blank_code(page.body).lower().find(needle.lower())
+    return None if index < 0 else page.body.count("\n", 0, index) + page.body_line
 
 
 def check_leftover_markup(page: Page, text: str, math: bool) -> list[BuildError]:
@@ -180,7 +214,8 @@ def check_markup(site: Site, out: Path) -> list[BuildError]:
             html = (out / page.out_path).read_text(encoding="utf-8")
         except OSError:
             continue
-        text, images = parse_page_html(html)
+        text, images, unknown = parse_page_html(html)
         found.extend(check_leftover_markup(page, text, math))
+        found.extend(check_unknown_elements(page, unknown))
         found.extend(check_images(page, images, out, site.config.base_path))
     return found

@@ -36,6 +36,7 @@ class Blocks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         ctx = self.ext.ctx
         parents = {child: parent for parent in root.iter() for child in parent}
+        tables = 0  # each scrolling box is a landmark, so each gets its own name: "Table 2 (scrolls sideways)"
         for el in list(root.iter()):
             classes = (el.get("class") or "").split()
             if el.tag == "div" and "admonition" in classes:
@@ -55,7 +56,8 @@ class Blocks(Treeprocessor):
                 el.tag = "section"
                 el.set("aria-label", ctx.word("md_footnotes"))
             elif el.tag == "table" and el in parents and parents[el].get("class") != "table-wrap":
-                self._wrap(el, parents[el])
+                tables += 1
+                self._wrap(el, parents[el], tables)
 
     def _localise(self, title: etree.Element, classes: list[str], kind: str) -> None:
         """Replace a title the library made from the type ('Note') with the word in the page's language."""
@@ -76,10 +78,10 @@ class Blocks(Treeprocessor):
         stash[index] = _CHECKBOX_RE.sub(lambda m: f'<input type="checkbox"{m[1] or ""}{m[2] or ""} '
                                                   f'aria-label="{word}"> ', raw).rstrip() + " "
 
-    def _wrap(self, table: etree.Element, parent: etree.Element) -> None:
+    def _wrap(self, table: etree.Element, parent: etree.Element, number: int) -> None:
         """Put a table in a focusable box that scrolls sideways when the table is wider than the screen."""
-        box = etree.Element("div", {"class": "table-wrap", "role": "region", "tabindex": "0",
-                                    "aria-label": self.ext.ctx.word("md_scroll_table")})
+        label = self.ext.ctx.word("md_scroll_table").replace("{number}", str(number))
+        box = etree.Element("div", {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": label})
         index = list(parent).index(table)
         parent.remove(table)
         box.append(table)
