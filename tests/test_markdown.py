@@ -396,6 +396,10 @@ Text.
 
 === Tab
 
+::: code-group
+<<< @/snippets/snippet.js
+:::
+
 Text with $x^2$ math and a footnote[^missing].
 
 ![](pic.png)
@@ -427,16 +431,18 @@ def test_check_warns_about_markup_that_reached_the_page_as_text(make_project: Ca
         "contents by itself: delete it",
         "warning: content/en/broken.md:16: tab '=== \"…\"' reached the page as text; indent the tab's content by 4 "
         "spaces",
-        "warning: content/en/broken.md:18: footnote '[^missing]' has no definition; add a line '[^missing]: …'",
-        "warning: content/en/broken.md:18: math '$x^2$' reached the page as text; turn on a math extension in "
+        "warning: content/en/broken.md:19: code import '<<<' reached the page as text; this generator does not "
+        "include files: paste the code into a fence",
+        "warning: content/en/broken.md:22: footnote '[^missing]' has no definition; add a line '[^missing]: …'",
+        "warning: content/en/broken.md:22: math '$x^2$' reached the page as text; turn on a math extension in "
         "site.yaml (markdown: enable: [pymdownx.arithmatex])",
-        "warning: content/en/broken.md:20: image 'pic.png' has no alt text; describe it for readers who cannot "
+        "warning: content/en/broken.md:24: image 'pic.png' has no alt text; describe it for readers who cannot "
         "see it: ![what it shows](…)",
-        "warning: content/en/broken.md:22: image 'big.png' is 501 KB (over 500 KB); make it smaller so the page "
+        "warning: content/en/broken.md:26: image 'big.png' is 501 KB (over 500 KB); make it smaller so the page "
         "loads fast on a phone",
-        "warning: content/en/broken.md:24: <Badge> is not an HTML element (a Vue, MDX or Hugo component?): readers "
+        "warning: content/en/broken.md:28: <Badge> is not an HTML element (a Vue, MDX or Hugo component?): readers "
         "do not get what it stands for; write it as Markdown or HTML",
-        "warning: content/en/broken.md:26: code fence reached the page as text: close it with a line of the same "
+        "warning: content/en/broken.md:30: code fence reached the page as text: close it with a line of the same "
         "backticks, and inside a list item indent it like the item's text",
     ]
 

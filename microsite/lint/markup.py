@@ -46,6 +46,8 @@ MARKERS = [
     (re.compile(r"\{\{(?![<%])[^}\n]*\}\}"), None, "template expression '{m}' reached the page as text; pages "
                                                  "are not run as templates (write figures as {{fact:key}})"),
     (re.compile(r"(?<!\{)\{%"), "{%", "template tag '{%' reached the page as text; pages are not run as templates"),
+    (re.compile(r"(?:^|\s)<<<[ \t]*[@./\w]"), "<<<", "code import '<<<' reached the page as text; this generator "
+                                                  "does not include files: paste the code into a fence"),
     (re.compile(r"\[\[toc\]\]|\[TOC\]", re.I), None, "'{m}' reached the page as text; the page template shows "
                                                       "a table of contents by itself: delete it"),
     (re.compile(r"(?:^|\s)===[ \t]*\S"), "===", "tab '=== \"…\"' reached the page as text; indent the tab's "

@@ -80,7 +80,8 @@ class Blocks(Treeprocessor):
 
     def _wrap(self, table: etree.Element, parent: etree.Element, number: int) -> None:
         """Put a table in a focusable box that scrolls sideways when the table is wider than the screen."""
-        label = self.ext.ctx.word("md_scroll_table").replace("{number}", str(number))
+        word = self.ext.ctx.word("md_scroll_table")  # a site's own wording may lack {number}: the names stay unique
+        label = word.replace("{number}", str(number)) if "{number}" in word else f"{word} {number}"
         box = etree.Element("div", {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": label})
         index = list(parent).index(table)
         parent.remove(table)

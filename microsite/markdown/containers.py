@@ -98,6 +98,8 @@ def container_lines(lines: list[str]) -> list[str]:
                 text = re.sub(r"[ \t]*\[[^\]]*\]", "", text, count=1)
             out.append(f"{base}{depth}{text}")
             continue
+        if stack and stack[-1][1] == "code-group":  # text between the tabs (VitePress' `<<< file` imports)
+            depth = depth[len(INDENT):]
         out.append(f"{base}{depth}{text}" if text.strip() else "")
     return out
 
