@@ -81,3 +81,24 @@ def test_details_open_and_close_by_keyboard_without_javascript(phone: Any, markd
     assert phone.evaluate(VISIBLE, "details.details > p") == [True]
     phone.keyboard.press("Space")
     assert phone.evaluate(VISIBLE, "details.details > p") == [False]
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("Copy", "Copied")), ("zh", ("复制", "已复制"))])
+def test_copy_button_copies_the_code_and_is_absent_without_javascript(browser: Any, phone: Any,
+                                                                      markdown_server: PagesServer, lang: str,
+                                                                      words: tuple[str, str]) -> None:
+    url = f"{markdown_server.url}{lang}/material/"
+    phone.goto(url)
+    assert phone.locator("button.copy").count() == 0  # without JavaScript the page has no dead button
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(url)
+    blocks = page.locator(".highlight")
+    assert page.locator(".highlight > button.copy").count() == blocks.count() > 0
+    button = page.locator("div.admonition .highlight > button.copy")
+    assert button.inner_text() == words[0]
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("def setup():\n") and "1" not in copied.split("\n")[0]  # no line numbers
+    assert button.inner_text() == words[1]
+    context.close()

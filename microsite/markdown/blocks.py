@@ -91,7 +91,15 @@ class Blocks(Treeprocessor):
 
 
 class FocusableCode(Postprocessor):
-    """Make each highlighted block's <pre> focusable, so a keyboard can scroll a long line into view."""
+    """Make each highlighted block's <pre> focusable (a keyboard can scroll a long line into view), and give
+    it the words of the Copy button that static/site.js adds where JavaScript runs."""
+
+    def __init__(self, md: markdown.Markdown, ext: "SiteExtension") -> None:
+        super().__init__(md)
+        self.ext = ext
 
     def run(self, text: str) -> str:
-        return _CODE_PRE_RE.sub(r'\1<pre tabindex="0">', text) if '<div class="highlight">' in text else text
+        if '<div class="highlight">' not in text:
+            return text
+        copy, copied = (html.escape(self.ext.ctx.word(key)) for key in ("md_copy", "md_copied"))
+        return _CODE_PRE_RE.sub(lambda m: f'{m[1]}<pre tabindex="0" data-copy="{copy}" data-copied="{copied}">', text)

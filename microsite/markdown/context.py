@@ -13,7 +13,7 @@ DEFAULT_WORDS = {
     "md_failure": "Failure", "md_danger": "Danger", "md_bug": "Bug", "md_example": "Example", "md_quote": "Quote",
     "md_details": "Details", "md_footnotes": "Footnotes", "md_footnote_back": "Back to reference {number}",
     "md_task_done": "Done", "md_task_open": "Not done", "md_scroll_table": "Table {number} (scrolls sideways)",
-    "md_code": "Code",
+    "md_copy": "Copy", "md_copied": "Copied",
 }
 
 

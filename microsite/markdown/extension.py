@@ -48,7 +48,7 @@ class SiteExtension(Extension):
             md.preprocessors.register(FenceHeaders(md), "site_fence_headers", 27)
         md.treeprocessors.register(Images(md, self), "site_images", 16)
         md.treeprocessors.register(Blocks(md, self), "site_blocks", 12)
-        md.postprocessors.register(FocusableCode(md), "site_code_focus", 5)  # after raw HTML is restored (30)
+        md.postprocessors.register(FocusableCode(md, self), "site_code_focus", 5)  # after raw HTML is restored (30)
         md.inlinePatterns.register(FactPattern(self), "site_fact", 175)
         md.parser.blockprocessors.register(ChartBlock(md.parser, self), "site_chart", 105)
         md.treeprocessors.register(Links(md, self), "site_links", 15)
