@@ -2,9 +2,9 @@
 
 The kit's corpus (../shared/bench/make_corpus.py, read-only for us) has headings, lists, tables and links
 only. Real docs trees use notes, code with titles, footnotes, tabs and the rest: in the two trees issue 12
-was tried on, 152 of 220 and 30 of 72 pages did; here about 70% do. add_markdown() rewrites the corpus in place, before it is
-laid out for any tool, so every generator builds the same text (the others show what they do not know as
-text, which costs them nothing). Deterministic: each page's blocks are drawn from a Random seeded with the
+was tried on, 152 of 220 and 30 of 72 pages did; here about 70% do. add_markdown() rewrites the corpus in
+place, before it is laid out for any tool, so every generator builds the same text (the others show what
+they do not know as text, which costs them nothing). Deterministic: each page's blocks are drawn from a Random seeded with the
 seed and the page's path, and a page and its translation get the same blocks.
 """
 
@@ -43,7 +43,8 @@ BLOCKS: dict[str, tuple[float, str, str]] = {
               "- [x] 收集各区报告\n- [x] 核对总数\n- [ ] 发布修订后的数据\n"),
     "definitions": (0.04, "Edge node\n:   A small data centre close to where data is produced.\n\nPUE\n:   Power "
                           "usage effectiveness: total energy over IT energy.\n",
-                    "边缘节点\n:   靠近数据产生地点的小型数据中心。\n\nPUE\n:   电能利用效率：总能耗与 IT 设备能耗之比。\n"),
+                    "边缘节点\n:   靠近数据产生地点的小型数据中心。\n\n"
+                    "PUE\n:   电能利用效率：总能耗与 IT 设备能耗之比。\n"),
     "inline": (0.06, "The old ~~estimate~~ figure is replaced by the ==measured== one.\n",
                "旧的~~估算~~数字已由==实测==数字取代。\n"),
     "image": (0.12, f"![Diagram of the survey regions]({IMAGE})\n", f"![调查区域示意图]({IMAGE})\n"),

@@ -185,7 +185,8 @@ class Renderer:
             "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
                         "and files in static/ as /static/...",
             "image": f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/"
-                     + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/") else ""),
+                     + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/")
+                        else ""),
         }
         return BuildError(page.source, line, messages[kind])
 
@@ -240,7 +241,8 @@ class Renderer:
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
-            "content": Markup(body), "code": 'class="highlight"' in body, "toc": result.toc, "template": page.template, "source": page.source,
+            "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
+            "code": 'class="highlight"' in body,  # pages with code load static/highlight.css
             "untranslated": False, "noindex": False,
             "outdated": status.state == OUTDATED,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,

@@ -117,8 +117,9 @@ def check_unknown_elements(page: Page, tags: list[str]) -> list[BuildError]:
             continue
         seen.add(key.lower())
         line = _line_of_any_case(page, "<" + key)
-        found.append(BuildError(page.source, line, f"<{key}> is not an HTML element (a Vue, MDX or Hugo "
-                                                   "component?): readers do not get what it stands for; write it as Markdown or HTML"))
+        message = (f"<{key}> is not an HTML element (a Vue, MDX or Hugo component?): readers do not get what it "
+                   "stands for; write it as Markdown or HTML")
+        found.append(BuildError(page.source, line, message))
     return found
 
 

@@ -84,7 +84,8 @@ class Converter:
                                         output_format="html")
         except Exception as exc:  # noqa: BLE001 -- a third-party extension failing to load is the user's input
             line = next((line for name, line in (options or MarkdownOptions()).enable), None)
-            raise BuildFailed([BuildError("site.yaml", line, f"markdown: an extension failed to load: {exc}")]) from None
+            error = BuildError("site.yaml", line, f"markdown: an extension failed to load: {exc}")
+            raise BuildFailed([error]) from None
         # Prettifying only adds newlines between elements, and costs about 7% of every conversion.
         self.md.treeprocessors.deregister("prettify")
         self.footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)

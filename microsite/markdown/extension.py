@@ -15,8 +15,8 @@ from .context import PageContext, Result
 from .facts import FactHeadingIds, FactPattern
 from .fences import FenceHeaders
 from .images import Images
-from .lists import ListIndents
 from .links import Links
+from .lists import ListIndents
 
 
 class CollectIds(Treeprocessor):
