@@ -475,3 +475,33 @@ def test_the_leftover_search_finds_markers_when_the_extensions_are_off(tmp_path:
     project = write_project(tmp_path / "project", {**markdown_files(), "site.yaml": TINY_SITE_YAML + off})
     found = set(LEFTOVERS.findall(reader_text(article(build_project(project), "en", "material"))))
     assert {"!!!", "===", "[x]", "~~"} <= found
+
+
+def test_hostile_nesting_fails_with_the_page_not_a_traceback(make_project: Callable[..., Path]) -> None:
+    nested = "\n".join("    " * depth + "- item" for depth in range(400))
+    project = make_project({"content/en/deep.md": f"---\ntitle: Deep\n---\n{nested}\n"})
+    result = run_build(project, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == ("content/en/deep.md: Markdown nested too deeply (lists, quotes or notes "
+                                             "inside each other); flatten it")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """Return the first bytes of a PNG of that size (all an image-size reader looks at)."""
+    import struct
+    import zlib
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
+
+
+def test_huge_or_broken_images_build_quietly(make_project: Callable[..., Path]) -> None:
+    page = "---\ntitle: Pics\n---\n![Big](big.png)\n\n![Absurd](absurd.png)\n\n![Broken](broken.png)\n"
+    project = make_project({"content/en/pics.md": page, "content/en/big.png": png_header(12000, 12000),
+                            "content/en/absurd.png": png_header(60000, 60000), "content/en/broken.png": b"not a png"})
+    result = run_build(project, "build")
+    assert result.returncode == 0 and result.stderr == ""
+    images = soup_of(project / "site/en/pics/index.html").select("article img")
+    assert [(i["src"], i.get("width")) for i in images] == [
+        ("/en/big.png", "12000"), ("/en/absurd.png", None), ("/en/broken.png", None)]

@@ -96,7 +96,11 @@ class Converter:
         self.ext.begin(ctx)
         if self.footnotes is not None:  # the back-link's tooltip, in the page's language
             self.footnotes.setConfig("BACKLINK_TITLE", ctx.word("md_footnote_back").replace("{number}", "{}"))
-        html = self.md.convert(body)
+        try:
+            html = self.md.convert(body)
+        except RecursionError:  # Python-Markdown parses nested blocks recursively: hostile nesting must not crash
+            raise BuildFailed([BuildError(f"content/{ctx.lang}/{ctx.rel}", None, "Markdown nested too deeply "
+                                          "(lists, quotes or notes inside each other); flatten it")]) from None
         result = self.ext.result
         result.toc = getattr(self.md, "toc_tokens", [])
         return html, result

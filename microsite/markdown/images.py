@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import warnings
 import xml.etree.ElementTree as etree
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,8 +33,10 @@ def image_size(path: Path) -> tuple[int, int] | None:
             return _svg_size(path)
         from PIL import Image  # only pages with images pay for the import
 
-        with Image.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():  # only the header is read, so a huge image is no decompression bomb here
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
         return (width, height) if width > 0 and height > 0 else None
     except Exception:  # noqa: BLE001 -- any unreadable image just gets no size, never a traceback
         return None
