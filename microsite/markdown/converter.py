@@ -6,6 +6,7 @@ import importlib.util
 from typing import Any
 
 import markdown
+import pygments
 import pymdownx
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import slugify_unicode
@@ -34,7 +35,8 @@ EXTENSION_CONFIG: dict[str, dict[str, Any]] = {
     "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e"},  # the text-style arrow, never an emoji
 }
 # Part of every cache key: change it whenever rendering changes.
-MARKDOWN_CONFIG = (f"{markdown.__version__}|pymdownx {pymdownx.__version__}|{CORE_EXTENSIONS}|{DEFAULT_EXTENSIONS}"
+MARKDOWN_CONFIG = (f"{markdown.__version__}|pymdownx {pymdownx.__version__}|pygments {pygments.__version__}"
+                   f"|{CORE_EXTENSIONS}|{DEFAULT_EXTENSIONS}"
                    "|toc:unicode,2-3|facts,charts,links:v2|fact-heading-ids|no-prettify|blocks:v5|images:v1|lists:v2")
 
 
