@@ -26,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+from corpus_markdown import add_markdown  # issue 12: notes, code, footnotes, tabs... in a share of the pages
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
 DEFAULT_KIT = REPO.parent / "shared" / "bench"
@@ -392,6 +394,7 @@ def prepare(bench: Bench, size: Size, tools: list[str]) -> None:
     size.root.mkdir(parents=True, exist_ok=True)
     subprocess.run([bench.python, str(bench.kit / "make_corpus.py"), "--pages", str(size.pages), "--out",
                     str(size.corpus), "--seed", str(SEED), "--no-key"], check=True, stdout=subprocess.DEVNULL)
+    add_markdown(size.corpus, SEED)
     size.edit = make_project(size.corpus, size.ours)
     for tool in ("hugo", "mkdocs", "pelican"):
         if tool in tools:

@@ -131,8 +131,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from .pipeline import build
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
+        warnings = list(result.warnings) + lint_site(result.site, result.refs, args.sources, out=result.out)
     site = result.site
-    warnings = list(result.warnings) + lint_site(site, result.refs, args.sources)
     print(render_status_table(site, result.refs))
     warnings = sort_errors(warnings)
     for warning in warnings:

@@ -13,7 +13,7 @@ from .yamlio import LineMap, line_of, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _LANG_KEYS = {"code", "html_lang", "name", "locale", "compact_numbers"}
-_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname", "lint"}
+_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname", "lint", "markdown"}
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
 
 
@@ -29,6 +29,22 @@ class Language:
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """site.yaml's `markdown:` setting: Markdown extensions turned on or off, each with its line."""
+
+    enable: tuple[tuple[str, int], ...] = ()
+    disable: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def enable_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.enable)
+
+    @property
+    def disable_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.disable)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The site configuration, read once and passed everywhere."""
 
@@ -41,6 +57,7 @@ class SiteConfig:
     facts_page: str | None = None  # page path (no .md) listing every fact as #fact-<key>
     cname: str | None = None
     lint: Any = field(default=None, hash=False, compare=False)  # check's settings, read by lint/settings.py
+    markdown: MarkdownOptions = MarkdownOptions()
 
     @property
     def content_dir(self) -> Path:
@@ -109,6 +126,7 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
                                  f"default_language '{default}' is not one of the languages"))
     title = _per_language(data, "title", codes, path, errors)
     description = _per_language(data, "description", codes, path, errors)
+    markdown = _parse_markdown(data.get("markdown"), path, line_of(data, "markdown"), errors)
     url = normalize_base_url(str(base_url or data["base_url"]))
     if url is None:
         message = "base_url must be an absolute http(s) URL ending in a path, e.g. https://user.github.io/repo/"
@@ -125,6 +143,7 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         facts_page=data.get("facts_page"),
         cname=data.get("cname"),
         lint=data.get("lint"),
+        markdown=markdown,
     )
 
 
@@ -154,6 +173,24 @@ def _parse_languages(value: Any, path: str, line: int, errors: list[BuildError])
         languages.append(Language(code, str(item["html_lang"]), str(item["name"]), str(item["locale"]),
                                   bool(item.get("compact_numbers", False))))
     return languages
+
+
+def _parse_markdown(value: Any, path: str, line: int, errors: list[BuildError]) -> MarkdownOptions:
+    """Return the `markdown: {enable: [...], disable: [...]}` setting (names are checked by the converter)."""
+    if value is None:
+        return MarkdownOptions()
+    if not isinstance(value, LineMap) or set(value) - {"enable", "disable"}:
+        errors.append(BuildError(path, line, "markdown: expected 'enable:' and/or 'disable:', each a list of "
+                                             "extension names"))
+        return MarkdownOptions()
+    lists = {}
+    for key in ("enable", "disable"):
+        names = value.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            errors.append(BuildError(path, value.line_of(key), f"markdown: '{key}' must be a list of extension names"))
+            names = []
+        lists[key] = tuple((name, value.line_of(key)) for name in names)  # list items have no line of their own
+    return MarkdownOptions(lists["enable"], lists["disable"])
 
 
 def _per_language(data: LineMap, key: str, codes: list[str], path: str,

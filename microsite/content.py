@@ -133,12 +133,12 @@ def find_page_files(config: SiteConfig) -> tuple[list[tuple[str, str, Path]], li
 
 
 def check_content_folders(config: SiteConfig) -> list[BuildError]:
-    """Return an error for each folder in content/ that is not a language (or strings/)."""
+    """Return an error for each folder in content/ that is not a language (or strings/, or assets/: shared files)."""
     errors = []
     if not config.content_dir.is_dir():
         return [BuildError("content", None, "missing: the content folder")]
     for entry in sorted(config.content_dir.iterdir()):
-        if entry.is_dir() and entry.name not in config.codes and entry.name != "strings":
+        if entry.is_dir() and entry.name not in config.codes and entry.name not in ("strings", "assets"):
             errors.append(BuildError(f"content/{entry.name}", None,
                                      f"unknown language '{entry.name}' (site.yaml lists {', '.join(config.codes)})"))
     return errors

@@ -12,7 +12,8 @@ from typing import Any, Iterator
 from . import __version__
 from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
-from .markdown import MARKDOWN_CONFIG, Result
+from .assets import file_fingerprint
+from .markdown import Result, markdown_key
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
 from .render import Renderer, data_dates_key, latest_as_of
@@ -73,7 +74,7 @@ class Outcome:
 def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     """Return a hash of everything every page of one language may show: settings, UI strings, generator."""
     config = site.config
-    return digest(repr((__version__, CACHE_VERSION, MARKDOWN_CONFIG, config.base_url, config.default_lang,
+    return digest(repr((__version__, CACHE_VERSION, markdown_key(config.markdown), config.base_url, config.default_lang,
                         config.languages, sorted(config.title.items()), sorted(config.description.items()),
                         config.facts_page, sorted(site.strings.items()), latest_as_of(site),
                         data_dates_key(site))))
@@ -116,6 +117,8 @@ def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Re
         if dep.startswith("page:"):
             lang, _, slug = dep[5:].partition("/")
             parts.append(f"{dep}={renderer.resolve(lang, slug)}")
+        elif dep.startswith("file:"):  # an image: its size and date
+            parts.append(f"{dep}={file_fingerprint(site.config, dep[5:])}")
         else:
             parts.append(f"{dep}={site.facts.fingerprint(dep)}")
     return digest("|".join(parts))
@@ -130,7 +133,7 @@ def reusable(job: Job, old: Outcome | None, out: Path, site: Site, renderer: Ren
 def body_key(site: Site, page: Page) -> str:
     """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
     config = site.config
-    return digest(repr((CACHE_VERSION, MARKDOWN_CONFIG, page.lang, page.rel, page.body, config.base_path,
+    return digest(repr((CACHE_VERSION, markdown_key(config.markdown), page.lang, page.rel, page.body, config.base_path,
                         config.facts_page)))
 
 

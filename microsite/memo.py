@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 INPUTS = ("site.yaml", "content", "templates", "static")
-DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel")
+DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL")
 CACHE_DIR = ".cache"
 _RACY_NS = 1_000_000_000
 

@@ -23,6 +23,7 @@ from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
 from .outputs import render_extras
+from .outputs.files import copy_assets
 from .parallel import worker_count
 from .render import Renderer
 from .templates import load_templates, make_environment
@@ -183,6 +184,7 @@ class Builder:
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
+                outcomes.update(copy_assets(state))
             written = sorted(path for path, o in outcomes.items() if o.written)
             removed = sorted(set(previous) - set(outcomes))
         except BaseException:

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .assets import source_of
 from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
@@ -44,12 +45,13 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.env = env
-        self.converter = Converter()
+        self.converter = Converter(site.config.markdown)
         self._charts: dict[tuple[str, str], str] = {}
 
     def derive(self, site: Site, slugs: set[str]) -> "Renderer":
         """Return a renderer for `site`, where only pages of `slugs` changed and no title or weight did."""
         renderer = Renderer(site, self.env)
+        renderer.converter = self.converter
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
         statuses = dict(self.statuses)
@@ -201,7 +203,8 @@ class Renderer:
         """Return the HTML of a page's Markdown body; unknown references raise BuildFailed."""
         ctx = PageContext(page.lang, page.rel, self.langs[page.lang].fact_views,
                           lambda key: self.chart_html(key, page.lang), self.resolve, self.config.url,
-                          self.config.codes)
+                          self.config.codes, self.site.strings[page.lang],
+                          lambda site_path: source_of(self.config, site_path))
         html, result = self.converter.convert(page.body, ctx)
         raise_if([self._reference_error(page, kind, text) for kind, text in result.unknown])
         return html, result
@@ -220,6 +223,9 @@ class Renderer:
             "outside": f"link '{text}' points outside content/",
             "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
                         "and files in static/ as /static/...",
+            "image": f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/"
+                     + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/")
+                        else ""),
         }
         return BuildError(page.source, line, messages[kind])
 
@@ -276,6 +282,7 @@ class Renderer:
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
+            "code": 'class="highlight"' in body,  # pages with code load static/highlight.css
             "untranslated": False, "noindex": False,
             "outdated": status.state == OUTDATED,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,

@@ -5,3 +5,22 @@ document.addEventListener("click", function (event) {
     try { localStorage.setItem("lang", link.getAttribute("data-lang")); } catch (e) { /* private mode */ }
   }
 });
+
+/* Code blocks: a Copy button, only where JavaScript and the clipboard are available (its words are on the <pre>). */
+if (navigator.clipboard) {
+  document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.setAttribute("aria-live", "polite");
+    button.textContent = pre.getAttribute("data-copy");
+    button.addEventListener("click", function () {
+      var code = pre.querySelector("code") || pre;
+      navigator.clipboard.writeText(code.innerText).then(function () {
+        button.textContent = pre.getAttribute("data-copied");
+        setTimeout(function () { button.textContent = pre.getAttribute("data-copy"); }, 2000);
+      });
+    });
+    pre.parentNode.insertBefore(button, pre);
+  });
+}

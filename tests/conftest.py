@@ -245,3 +245,42 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+MARKDOWN_FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+
+
+def markdown_files() -> dict[str, str | bytes]:
+    """Return the tiny project plus pages in MkDocs Material and GitHub syntax (tests/fixtures/markdown/),
+    in both languages, with an image beside them and a shared one in content/assets/."""
+    from microsite.model import body_stamp
+
+    files: dict[str, str | bytes] = dict(tiny_files())
+    for name in ("material", "github"):
+        en = (MARKDOWN_FIXTURES / f"{name}.en.md").read_text(encoding="utf-8")
+        zh = (MARKDOWN_FIXTURES / f"{name}.zh.md").read_text(encoding="utf-8")
+        files[f"content/en/{name}.md"] = en
+        en_body = en.split("\n---\n", 1)[1]
+        head, zh_body = zh.split("\n---\n", 1)  # the Chinese page translates the English one: stamp it
+        files[f"content/zh/{name}.md"] = f"{head}\ntranslation_of: {body_stamp(en_body)}\n---\n{zh_body}"
+    for lang in ("en", "zh"):
+        files[f"content/{lang}/build-flow.png"] = (MARKDOWN_FIXTURES / "build-flow.png").read_bytes()
+    files["content/assets/area-map.svg"] = (MARKDOWN_FIXTURES / "area-map.svg").read_bytes()
+    return files
+
+
+@pytest.fixture(scope="session")
+def markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the Markdown-blocks project (markdown_files()) once; return the output folder."""
+    project = write_project(tmp_path_factory.mktemp("markdown") / "project", markdown_files())
+    result = run_build(project, "build", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    return project / "out"
+
+
+@pytest.fixture(scope="session")
+def markdown_server(markdown_site: Path) -> Iterator[PagesServer]:
+    """Serve the Markdown-blocks site at / on a free port."""
+    server = PagesServer(markdown_site)
+    yield server
+    server.close()

@@ -93,7 +93,7 @@ def test_builds_are_byte_for_byte_deterministic(make_project, tmp_path):
 def test_the_summary_line_counts_pages_per_language(make_project):
     result = run_build(make_project())
     assert re.fullmatch(r"built 4 en, 3 zh pages \(1 untranslated\) in \d+\.\d\d s "
-                        r"\(8 rendered, 18 files written\) -> site/\n", result.stdout), result.stdout
+                        r"\(8 rendered, 19 files written\) -> site/\n", result.stdout), result.stdout
 
 
 def test_a_second_build_with_nothing_changed_writes_nothing(make_project):

@@ -138,3 +138,14 @@ def test_check_warns_on_chinese_pages_and_strict_fails(make_project: Callable[..
         "warning: content/zh/notes.md:7: straight quote \" in Chinese text (\"写道\"很好\"。\"); write “",
         "warning: content/zh/notes.md:7: straight quote \" in Chinese text (\"写道\"很好\"。\"); write ”"]
     assert run_build(project, "check", "--strict").returncode == 1
+
+
+def test_markdown_block_syntax_is_not_prose() -> None:
+    """A note's type word and quoted title, an alert marker and footnote labels are syntax, not Chinese text."""
+    from microsite.lint.figures import prose
+    body = ('!!! note "全国总数只是粗略估算"\n    由于比重本身就是约数。\n\n> [!WARNING]\n> 请注意。\n\n'
+            '报告由北京市发布[^source]。\n\n[^source]: 详见来源列表。\n')
+    assert warned(prose(body)) == []
+    assert warned(prose('!!! note "标题"\n    他说"是的"。\n')) == [
+        "content/zh/x.md:6: straight quote \" in Chinese text (\"他说\"是的\"。\"); write “",
+        "content/zh/x.md:6: straight quote \" in Chinese text (\"他说\"是的\"。\"); write ”"]

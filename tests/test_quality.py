@@ -419,3 +419,41 @@ def test_a_missing_tool_skips_locally_and_fails_under_ci(monkeypatch: pytest.Mon
     monkeypatch.setenv("CI", "1")
     with pytest.raises(pytest.fail.Exception, match="vnu-jar is not installed"):
         require_tools("vnu")
+
+
+# -- Markdown blocks: a page with every block (notes, details, tabs, footnotes, code, tables, images) ------
+
+BLOCK_PAGES = tuple(f"{lang}/{name}/" for name in ("material", "github") for lang in ("en", "zh"))
+OPEN_EVERYTHING = """() => document.querySelectorAll("details").forEach(d => { d.open = true; })"""
+
+
+def test_nu_html_checker_passes_the_markdown_blocks(markdown_site: Path) -> None:
+    require_tools("java", "vnu")
+    files = [markdown_site / path / "index.html" for path in BLOCK_PAGES]
+    files.append(markdown_site / "static/highlight.css")
+    assert vnu_problems(run_vnu(files), markdown_site, VNU_ALLOWED_WARNINGS) == []
+
+
+@pytest.mark.browser
+def test_markdown_blocks_pass_axe_fit_a_phone_and_the_budget(browser: Any, markdown_server: PagesServer) -> None:
+    require_tools("axe")
+    context = browser.new_context()
+    problems = []
+    for path in BLOCK_PAGES:
+        audit = audit_page(context, markdown_server.origin, path)
+        problems += [f"{path} {view}: {v}" for view, found in audit.violations.items() for v in found]
+        problems += [f"{path} {scheme}: {width}px wide" for scheme, width in audit.phone_width.items() if width > PHONE]
+        if audit.weight > MAX_PAGE_BYTES:
+            problems.append(f"{path}: {audit.weight} bytes")
+        assert any(url.endswith("/static/highlight.css") for url in audit.loaded), "code styles are weighed too"
+    # what is folded away and the second tab are audited too, in both schemes
+    page = context.new_page()
+    for path in BLOCK_PAGES:
+        page.goto(f"{markdown_server.url}{path}")
+        page.evaluate(OPEN_EVERYTHING)
+        page.click(".tabbed-labels > label:nth-child(2)")
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+            problems += [f"{path} opened, {scheme}: {v}" for v in describe_violations(run_axe(page))]
+    context.close()
+    assert problems == []

@@ -16,6 +16,7 @@ from ..i18n import strings_path
 from ..model import Site
 from .copy import check_copied, index_sources
 from .figures import check_bare_numbers, check_fact_sets
+from .markup import check_markup
 from .numbers import check_number_words
 from .provenance import check_declared
 from .settings import parse_lint_settings, resolve_sources
@@ -23,10 +24,12 @@ from .text import Text, data_texts, page_texts, strings_texts
 from .typography import check_typography, is_chinese
 
 
-def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path | None = None) -> list[BuildError]:
+def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path | None = None,
+              out: Path | None = None) -> list[BuildError]:
     """Return every lint warning of a built site; `refs` are the facts and charts each page cites.
 
     `sources` is a folder of source texts for the copy check (default: site.yaml's `lint: sources`).
+    With `out` (the folder the site was just built into), the built pages are checked too.
     Raises BuildFailed when the lint settings or the source texts cannot be read.
     """
     config = site.config
@@ -54,6 +57,8 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path |
         warnings.extend(check_copied([t for t in data if t.path == FACTS_FILE], index))
     warnings.extend(check_fact_sets(site, refs))
     warnings.extend(check_declared(site.facts))
+    if out is not None:
+        warnings.extend(check_markup(site, out))
     return warnings
 
 
@@ -72,4 +77,4 @@ def _data_texts(site: Site) -> list[Text]:
     return found
 
 
-__all__ = ["check_bare_numbers", "check_fact_sets", "lint_site"]
+__all__ = ["check_bare_numbers", "check_fact_sets", "check_markup", "lint_site"]

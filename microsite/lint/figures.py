@@ -14,12 +14,19 @@ _NUMBER_RE = re.compile(r"(?<![\w.,/#-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s?[%
 _PERCENT = ("%", "％")
 
 
+# Markdown block syntax that is not prose: the head of a note, details, tab or ::: container (its quoted
+# title stays, without the quotes), an alert's [!NOTE], footnote references and footnote labels.
+_BLOCK_HEAD_RE = re.compile(r'^([ \t>]*(?:!!!|\?\?\?\+?|===\+?|:{3,})[ \t]*[\w-]*[ \t]*)(?:"([^"\n]*)")?', re.M)
+_MARKERS_RE = re.compile(r"\[![A-Za-z]+\]|\[\^[^\]\s]+\]:?")
+
+
 def prose(body: str) -> str:
     """Return a body without code, link targets, attribute lists, fact and chart references (lines kept)."""
     body = blank_code(body)
-    for pattern in (_LINK_TARGET_RE, re.compile(FACT_RE), re.compile(CHART_RE.pattern[1:-1])):
+    for pattern in (_LINK_TARGET_RE, re.compile(FACT_RE), re.compile(CHART_RE.pattern[1:-1]), _MARKERS_RE):
         body = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
-    return body
+    return _BLOCK_HEAD_RE.sub(lambda m: " " * (len(m.group(1)) + 1) + m.group(2) + " " if m.group(2) is not None
+                              else " " * len(m.group(1)), body)
 
 
 def number_value(text: str, suffix: str | None) -> float:

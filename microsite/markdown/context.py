@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+# UI words the Markdown blocks show, in English, for a site whose strings files do not have them.
+DEFAULT_WORDS = {
+    "md_note": "Note", "md_abstract": "Summary", "md_info": "Info", "md_tip": "Tip", "md_important": "Important",
+    "md_success": "Success", "md_question": "Question", "md_warning": "Warning", "md_caution": "Caution",
+    "md_failure": "Failure", "md_danger": "Danger", "md_bug": "Bug", "md_example": "Example", "md_quote": "Quote",
+    "md_details": "Details", "md_footnotes": "Footnotes", "md_footnote_back": "Back to reference {number}",
+    "md_task_done": "Done", "md_task_open": "Not done", "md_scroll_table": "Table {number} (scrolls sideways)",
+    "md_copy": "Copy", "md_copied": "Copied",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,12 @@ class PageContext:
     resolve: Callable[[str, str], str | None]  # (lang, slug) -> URL path of an existing page
     url: Callable[[str], str]  # site path -> URL under base_url's path
     langs: tuple[str, ...]
+    words: dict[str, str] = field(default_factory=dict)  # the page language's UI strings
+    find_file: Callable[[str], Path | None] = lambda site_path: None  # 'en/plan/map.png' -> the file published there
+
+    def word(self, key: str) -> str:
+        """Return a UI word in the page's language (English when the strings files lack it)."""
+        return self.words.get(key) or DEFAULT_WORDS[key]
 
 
 @dataclass
@@ -34,6 +51,6 @@ class Result:
 
     toc: list = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
-    refs: set[str] = field(default_factory=set)  # "fact:key" and "chart:key"
+    refs: set[str] = field(default_factory=set)  # "fact:key", "chart:key", "file:content/en/map.png"
     links: set[tuple[str, str, str]] = field(default_factory=set)  # (lang, slug, fragment)
     unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text as written)

@@ -8,10 +8,15 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .blocks import Blocks, FocusableCode
 from .chartblock import ChartBlock
+from .containers import Containers
 from .context import PageContext, Result
 from .facts import FactHeadingIds, FactPattern
+from .fences import FenceHeaders
+from .images import Images
 from .links import Links
+from .lists import ListIndents
 
 
 class CollectIds(Treeprocessor):
@@ -26,15 +31,24 @@ class CollectIds(Treeprocessor):
 
 
 class SiteExtension(Extension):
-    """Fact references, chart blocks, page links and id collection, set up per page with begin()."""
+    """Fact references, chart blocks, page links, images, notes and id collection, set up per page with begin()."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.names = names  # the other extensions, so we rewrite only into syntax that one of them reads
         self.ctx: PageContext
         self.result = Result()
         self.fact_keys: dict[etree.Element, str] = {}
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        if "admonition" in self.names:  # after whitespace normalising (30), before fences (superfences: 25)
+            md.preprocessors.register(Containers(md, details="md_in_html" in self.names), "site_containers", 29)
+        md.preprocessors.register(ListIndents(md), "site_list_indents", 28)  # after the notes are rewritten
+        if "pymdownx.superfences" in self.names:
+            md.preprocessors.register(FenceHeaders(md), "site_fence_headers", 27)
+        md.treeprocessors.register(Images(md, self), "site_images", 16)
+        md.treeprocessors.register(Blocks(md, self), "site_blocks", 12)
+        md.postprocessors.register(FocusableCode(md, self), "site_code_focus", 5)  # after raw HTML is restored (30)
         md.inlinePatterns.register(FactPattern(self), "site_fact", 175)
         md.parser.blockprocessors.register(ChartBlock(md.parser, self), "site_chart", 105)
         md.treeprocessors.register(Links(md, self), "site_links", 15)

@@ -44,7 +44,7 @@ class Links(Treeprocessor):
                     inner.tag = "span"
                     del inner.attrib["href"]
         for el in root.iter():
-            attr = "href" if el.tag == "a" else "src" if el.tag == "img" else None
+            attr = "href" if el.tag == "a" else None  # images: see images.py
             href = el.get(attr) if attr else None
             if not href or el.get("class") == "fact":
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..model import Site
 from ..write import MARKER
 from .data import render_facts_csv, render_facts_json
+from .files import render_code_css
 from .sitemap import render_robots, render_sitemap
 
 
@@ -20,6 +21,7 @@ def render_extras(site: Site) -> dict[str, str]:
         "data/facts.json": render_facts_json(site),
         "data/facts.csv": render_facts_csv(site),
     }
+    files.update(render_code_css(site))
     if site.config.cname:
         files["CNAME"] = site.config.cname.strip() + "\n"
     return files
