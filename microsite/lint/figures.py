@@ -15,9 +15,10 @@ _PERCENT = ("%", "％")
 
 
 # Markdown block syntax that is not prose: the head of a note, details, tab or ::: container (its quoted
-# title stays, without the quotes), an alert's [!NOTE], footnote references and footnote labels.
+# title stays, without the quotes), an alert's [!NOTE], footnote references and labels, an abbreviation's
+# *[HTML]: and a definition list's leading ':'.
 _BLOCK_HEAD_RE = re.compile(r'^([ \t>]*(?:!!!|\?\?\?\+?|===\+?|:{3,})[ \t]*[\w-]*[ \t]*)(?:"([^"\n]*)")?', re.M)
-_MARKERS_RE = re.compile(r"\[![A-Za-z]+\]|\[\^[^\]\s]+\]:?")
+_MARKERS_RE = re.compile(r"\[![A-Za-z]+\]|\[\^[^\]\s]+\]:?|^\*\[[^\]\n]+\]:|^[ \t]*:(?=[ \t])", re.M)
 
 
 def prose(body: str) -> str:

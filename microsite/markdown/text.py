@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_FENCED_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+# a fence at the start of a line, in a list item (indented) or in a quote or alert ("> "), closed the same way
+_FENCED_RE = re.compile(r"^((?:[ \t]*>)*[ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2", re.S | re.M)
 _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 
 
