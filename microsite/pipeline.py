@@ -77,7 +77,7 @@ class BuildResult:
     def summary(self, shown_out: Path | None = None) -> str:
         """Return the one line a build ends with."""
         processes = f" in {self.workers} processes" if self.workers > 1 else ""
-        work = f"{self.rendered} rendered{processes}, {self.written} files written"
+        work = f"{self.rendered} rendered{processes}, {self.written} file{'' if self.written == 1 else 's'} written"
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 

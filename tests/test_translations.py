@@ -221,11 +221,21 @@ def test_check_prints_one_translation_status_table(make_project: Callable[..., P
     result = run_build(project, "check")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "page        en      zh        facts (en)  facts (zh)\n"
-        "(home)      source  current   firms       firms\n"
-        "about       source  outdated  -           -\n"
+        "page        en      zh        facts\n"
+        "(home)      source  current   1\n"
+        "about       source  outdated  -\n"
         "about/team  source  missing   -\n"
-        "figures     source  current   firm_share  firm_share\n"
+        "figures     source  current   1\n"
+        "check: 7 pages, 2 warnings\n")
+    result = run_build(project, "check", "--verbose")
+    assert result.stdout == (
+        "page        en      zh        facts\n"
+        "(home)      source  current   1\n"
+        "    en, zh: firms\n"
+        "about       source  outdated  -\n"
+        "about/team  source  missing   -\n"
+        "figures     source  current   1\n"
+        "    en, zh: firm_share\n"
         "check: 7 pages, 2 warnings\n")
 
 
