@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import memo
 from .errors import BuildError, BuildFailed, sort_errors
+from .preflight import environment_problem
 
 if TYPE_CHECKING:  # the heavy modules load only when a command needs them
     from .model import Site
@@ -75,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(parser, argv)
     command = args.command
     root = args.root.resolve()
+    problem = environment_problem(args.root, command, argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         if command == "build":
             return _build(root, args)
