@@ -21,6 +21,7 @@ from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
 from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
+from .lint import lint_site
 from .model import Page, Site, digest
 from .outputs import render_extras
 from .parallel import worker_count
@@ -180,6 +181,8 @@ class Builder:
                 outcomes = dict(previous)
             outcomes.update(fresh)
             raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
+            if options.strict:  # one gate: a strict build fails on every warning `check --strict` fails on
+                raise_if(lint_site(site, page_refs(site, outcomes)))
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
@@ -206,6 +209,11 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def page_refs(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[str]]:
+    """Return the facts each page cites, from the outputs rendered now or reused."""
+    return {(p.lang, p.slug): cited_facts(site, outcomes[p.out_path].deps) for p in site.pages if p.out_path in outcomes}
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:
