@@ -557,7 +557,10 @@ def test_check_warns_when_translations_cite_different_facts(make_project: Callab
         "warning: content/zh/notes.md: cites different facts than content/en/notes.md "
         "(only in en: firms; only in zh: firm_share)"]
     row = next(line for line in result.stdout.splitlines() if line.startswith("notes "))
-    assert row.split() == ["notes", "source", "current", "firms", "firm_share"]
+    assert row.split() == ["notes", "source", "current", "en", "1", "·", "zh", "1", "(differ)"]
+    lines = run_build(project, "check", "--verbose").stdout.splitlines()
+    row = lines.index(next(line for line in lines if line.startswith("notes ")))
+    assert lines[row + 1:row + 3] == ["    en: firms", "    zh: firm_share"]
 
 
 def test_check_reports_different_facts_and_typed_figures_on_one_page(make_project: Callable[..., Path]) -> None:
