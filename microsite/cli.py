@@ -204,8 +204,10 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     warnings = sort_errors(warnings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    problems = len(warnings)
-    print(f"check: {sum(result.pages_per_language.values())} pages, {problems} warning{'s' if problems != 1 else ''}")
+    problems, drafts = len(warnings), len(site.drafts)
+    left_out = f", {drafts} draft{'s' if drafts != 1 else ''} left out" if drafts else ""
+    print(f"check: {sum(result.pages_per_language.values())} pages{left_out}, "
+          f"{problems} warning{'s' if problems != 1 else ''}")
     return 1 if problems and args.strict else 0
 
 
@@ -217,6 +219,7 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     title = args.title or args.slug.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").capitalize()
     for path in create_page(config, args.slug, title, load_strings(config)):
         print(f"created {path.relative_to(root).as_posix()}")
+    print("drafts (draft: true): the preview shows them; builds leave them out until you delete that line")
     return 0
 
 

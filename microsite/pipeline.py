@@ -82,11 +82,12 @@ class BuildResult:
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
-def load_site(root: Path, base_url: str | None = None,
-              reuse: dict[str, tuple[int, int, Page]] | None = None) -> tuple[Site, jinja2.Environment]:
+def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[int, int, Page]] | None = None,
+              drafts: bool = False) -> tuple[Site, jinja2.Environment]:
     """Load settings, pages, facts, UI strings and templates; report every error together.
 
     `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
+    Draft pages are left out (into Site.drafts) unless `drafts` (the preview) keeps them.
     """
     config = load_config(root, base_url)
     errors: list[BuildError] = []
@@ -101,7 +102,9 @@ def load_site(root: Path, base_url: str | None = None,
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
-    site = Site(config, tuple(loaded["pages"]), loaded["facts"], loaded["strings"], loaded["templates"])
+    pages = tuple(p for p in loaded["pages"] if drafts or not p.draft)
+    left_out = tuple(p for p in loaded["pages"] if p.draft and not drafts)
+    site = Site(config, pages, loaded["facts"], loaded["strings"], loaded["templates"], left_out)
     return site, env
 
 
@@ -138,7 +141,8 @@ class Builder:
 
     def load(self) -> tuple[Site, jinja2.Environment]:
         """Load the project; the preview reuses pages whose files did not change since the last load."""
-        site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None)
+        site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None,
+                              drafts=self.options.preview)
         return site, env
 
     def build(self) -> BuildResult:
@@ -150,8 +154,7 @@ class Builder:
         site, env = self.load()
         renderer = Renderer(site, env)
         warnings = check_translations(site, renderer.statuses.values())
-        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors()
-                 + (warnings if options.strict else []))
+        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors())
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)
@@ -182,7 +185,7 @@ class Builder:
             outcomes.update(fresh)
             raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
             if options.strict:  # one gate: a strict build fails on every warning `check --strict` fails on
-                raise_if(lint_site(site, page_refs(site, outcomes)))
+                raise_if(warnings + lint_site(site, page_refs(site, outcomes)))
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))

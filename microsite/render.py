@@ -236,7 +236,7 @@ class Renderer:
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
-            "untranslated": False, "noindex": False,
+            "untranslated": False, "noindex": False, "draft": page.draft,
             "outdated": status.state == OUTDATED,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,
                          "name": self.config.language(source.lang).name,

@@ -16,7 +16,7 @@ def status_rows(site: Site) -> dict[str, dict[str, str]]:
     rows: dict[str, dict[str, str]] = {}
     for status in all_statuses(site):
         rows.setdefault(status.slug, {})[status.lang] = status.state
-    for page in getattr(site, "drafts", ()):
+    for page in site.drafts:
         rows.setdefault(page.slug, {code: MISSING for code in site.config.codes})[page.lang] = DRAFT
     return dict(sorted(rows.items()))
 

@@ -15,6 +15,11 @@ BROKEN = {
     "typed-figure": ({"content/zh/index.md": ZH_HOME + "\n北京有1,048家企业。\n"},
                      ["content/zh/index.md:12: number '1,048' is typed by hand; write {{fact:firms}} so it follows "
                       "content/facts.yaml"]),
+    "placeholder": ({"content/zh/index.md": ZH_HOME + "\n在此撰写正文。\n"},
+                    ["content/zh/index.md:12: placeholder text '在此撰写正文。' is still here; write the page, "
+                     "or mark it draft: true"]),
+    "same-title": ({"content/zh/index.md": ZH_HOME.replace("title: 首页", "title: Home")},
+                   ["content/zh/index.md:2: title 'Home' is the same as in content/en/index.md; translate it"]),
     "different-facts": ({"content/zh/index.md": ZH_HOME + "\n占比{{fact:firm_share}}。\n"},
                         ["content/zh/index.md: cites different facts than content/en/index.md "
                          "(only in en: -; only in zh: firm_share)"]),
