@@ -10,20 +10,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
-import html
 import logging
 import mimetypes
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 from urllib.parse import quote
 
 from . import memo
 from .check import check_translations
 from .config import load_config
 from .content import load_page
+from .errorpage import error_page
 from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page
@@ -160,19 +160,6 @@ def resolve_request(out: Path, base_path: str, path: str) -> Path | None:
             return None  # the caller redirects to the folder's URL with its slash, as GitHub Pages does
         target = target / "index.html"
     return target if target.is_file() and root in target.resolve().parents else None
-
-
-def error_page(errors: Iterable[BuildError]) -> bytes:
-    """Return the page the browser shows while the last build failed."""
-    items = "\n".join(f"<li><code>{html.escape(str(e))}</code></li>" for e in errors)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>Build failed</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
-        "li{margin:.5rem 0}code{white-space:pre-wrap}</style>\n</head>\n<body>\n"
-        "<h1>Build failed</h1>\n<p>The site below was not updated. Fix the file and save: this page reloads by itself.</p>\n"
-        f"<ul class=\"build-errors\">\n{items}\n</ul>\n</body>\n</html>\n"
-    ).encode("utf-8")
 
 
 def request_path(environ: dict[str, Any]) -> str:
