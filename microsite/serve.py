@@ -180,7 +180,8 @@ class SiteApp:
         path = request_path(environ)
         base = self.preview.base_path
         if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
-            return self._respond(start_response, "500 Build Failed", error_page(self.preview.errors), "text/html")
+            page = error_page(self.preview.errors, path, base, self.preview.site)
+            return self._respond(start_response, "500 Build Failed", page, "text/html")
         if path == "/" and base != "/":
             return self._redirect(start_response, base)
         target = resolve_request(self.preview.out, base, path)

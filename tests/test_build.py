@@ -141,7 +141,7 @@ TEAM = "content/en/about/team.md"
 BAD_INPUTS = {
     "invalid front matter YAML": (
         {TEAM: "---\ntitle: Team\nweight: [5\n---\nThe team.\n"},
-        [f"{TEAM}:4: invalid YAML: did not find expected ',' or ']'"]),
+        [f"{TEAM}:3: invalid YAML: the '[' opened on this line is never closed (did not find expected ',' or ']')"]),
     "missing title": (
         {TEAM: "---\nweight: 5\n---\nThe team.\n"},
         [f"{TEAM}:1: front matter: missing 'title'"]),
@@ -153,7 +153,11 @@ BAD_INPUTS = {
         [f"{TEAM}:3: front matter: duplicate key 'title'"]),
     "invalid facts.yaml": (
         {"content/facts.yaml": "sources:\n  survey:\n    title: {en: x, zh: y\nfacts: {}\n"},
-        ["content/facts.yaml:4: invalid YAML: did not find expected ',' or '}'"]),
+        ["content/facts.yaml:3: invalid YAML: the '{' opened on this line is never closed "
+         "(did not find expected ',' or '}')"]),
+    "unclosed quote in a title": (
+        {TEAM: '---\ntitle: "Team\nweight: 5\n---\nThe team.\n'},
+        [f"{TEAM}:2: invalid YAML: the quote opened on this line is never closed (found unexpected end of stream)"]),
     "invalid site.yaml": (
         {"site.yaml": "base_url: https://example.org/\ndefault_language: en\nlanguages:\n  - code: en\n   html_lang: en\n"},
         ["site.yaml:5: invalid YAML: did not find expected '-' indicator"]),
