@@ -48,6 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
                                 description="Build into a temporary folder and report problems and the translation status.")
     _add_build_options(check)
     check.add_argument("--verbose", "-v", action="store_true", help="list the facts each page cites")
+    check.add_argument("--diff", nargs="+", type=Path, metavar="PAGE",
+                       help="show what changed in the source of these translations since they were marked translated")
     new = commands.add_parser("new", help="create a page in every language",
                               description="Create content/<lang>/SECTION/SLUG.md for every language, translations stamped.")
     new.add_argument("slug", help="e.g. plan/talent")
@@ -193,6 +195,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
+    if args.diff:
+        return _diff(root, args.diff)
     from .lint import lint_site
     from .pipeline import build
     from .status import render_status_table
@@ -209,6 +213,25 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     print(f"check: {sum(result.pages_per_language.values())} pages{left_out}, "
           f"{problems} warning{'s' if problems != 1 else ''}")
     return 1 if problems and args.strict else 0
+
+
+def _diff(root: Path, paths: list[Path]) -> int:
+    """Print, for each translation, the diff of its source since it was stamped."""
+    from .config import load_config
+    from .transdiff import render_diff_text, source_change
+    config = load_config(root)
+    errors = []
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for path in paths:
+        try:
+            change = source_change(config, path if path.is_absolute() else Path.cwd() / path)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        print(render_diff_text(change, color), end="")
+    if errors:
+        raise BuildFailed(errors)
+    return 0
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:

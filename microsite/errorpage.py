@@ -67,12 +67,12 @@ def page_language(request_path: str, base_path: str = "/", site: "Site | None" =
     return (primary, tag) if primary in TEXTS and segment else (DEFAULT, DEFAULT)
 
 
-def preview_page(lang: str, title: str, body: str) -> bytes:
+def preview_page(lang: str, title: str, body: str, style: str = "") -> bytes:
     """Return a complete page of the preview's own (error page, translation diff); `body` is trusted HTML."""
     return (f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"color-scheme\" content=\"light dark\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
+            f"<title>{html.escape(title)}</title>\n<style>\n{STYLE}\n{style}\n</style>\n</head>\n<body>\n"
             f"<main>\n{body}\n</main>\n</body>\n</html>\n").encode("utf-8")
 
 

@@ -152,7 +152,7 @@ class Builder:
         use_memo = options.cache and not options.preview and not options.throwaway
         stats = memo.snapshot(self.root) if use_memo else []
         site, env = self.load()
-        renderer = Renderer(site, env)
+        renderer = Renderer(site, env, options.preview)
         warnings = check_translations(site, renderer.statuses.values())
         raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors())
         raise_if(check_out_dir(self.out, self.root))

@@ -18,6 +18,7 @@ from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_c
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav
 from .templates import template_error
+from .transdiff import diff_url_path
 from .translations import OUTDATED, Status, all_statuses, page_status
 
 _FACT_REF = re.compile(FACT_RE)
@@ -37,8 +38,9 @@ class LangData:
 class Renderer:
     """Renders pages of one Site; built once per process and reused for every page."""
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, preview: bool = False) -> None:
         self.site = site
+        self.preview = preview  # the preview server: outdated notices link to its translation diff
         self.config = site.config
         self.env = env
         self.converter = Converter()
@@ -46,7 +48,7 @@ class Renderer:
 
     def derive(self, site: Site, slugs: set[str]) -> "Renderer":
         """Return a renderer for `site`, where only pages of `slugs` changed and no title or weight did."""
-        renderer = Renderer(site, self.env)
+        renderer = Renderer(site, self.env, self.preview)
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
         statuses = dict(self.statuses)
@@ -238,6 +240,8 @@ class Renderer:
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
             "untranslated": False, "noindex": False, "draft": page.draft,
             "outdated": status.state == OUTDATED,
+            "diff_url": self.config.url(diff_url_path(page.source))
+            if self.preview and status.state == OUTDATED and page.translation_of else "",
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,
                          "name": self.config.language(source.lang).name,
                          "html_lang": self.config.language(source.lang).html_lang,

@@ -9,6 +9,7 @@ from .config import SiteConfig
 from .content import FENCE, check_page_path, parse_page, split_front_matter
 from .errors import BuildError, BuildFailed, decode_utf8, display_path
 from .model import body_stamp
+from .transdiff import archive_source
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
@@ -79,9 +80,11 @@ def mark_translated(config: SiteConfig, path: Path) -> tuple[Path, str]:
     if not source.is_file():
         raise BuildFailed([BuildError(shown, None, f"no source page to translate from (expected content/{config.default_lang}/{rel})")])
     source_shown = f"content/{config.default_lang}/{rel}"
-    _, body, _ = split_front_matter(decode_utf8(source.read_bytes(), source_shown).replace("\r\n", "\n"), source_shown)
+    source_text = decode_utf8(source.read_bytes(), source_shown).replace("\r\n", "\n")
+    _, body, _ = split_front_matter(source_text, source_shown)
     stamp = body_stamp(body)
     text = decode_utf8(path.read_bytes(), shown)
     parse_page(text, shown, lang, rel)  # refuse to touch a page that does not parse
     path.write_bytes(restamp(text, stamp).encode("utf-8"))
+    archive_source(config.root, source_text)  # so `check --diff` can show what changes after this
     return source, stamp

@@ -28,6 +28,7 @@ from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page
 from .pipeline import Builder, BuildOptions, BuildResult, build_lock
+from .transdiff import DIFF_PREFIX, render_diff_page
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
@@ -179,6 +180,9 @@ class SiteApp:
             return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
         path = request_path(environ)
         base = self.preview.base_path
+        if path.startswith(base + DIFF_PREFIX):  # what changed in a source: the outdated notice links here
+            status, page = render_diff_page(self.preview.root, path[len(base + DIFF_PREFIX):])
+            return self._respond(start_response, status, page, "text/html")
         if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
             page = error_page(self.preview.errors, path, base, self.preview.site)
             return self._respond(start_response, "500 Build Failed", page, "text/html")
