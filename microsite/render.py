@@ -280,6 +280,11 @@ class Renderer:
         context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
                                 for item in context["languages"]]
         context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        # every language's chrome: GitHub Pages serves one 404.html for all, and the root chooser names the site
+        context["variants"] = [{"code": l.code, "html_lang": l.html_lang, "name": l.name,
+                                "title": self.config.title[l.code], "home": self.config.url(page_url_path(l.code, "")),
+                                "nav": self.navs[l.code].top, "t": self.site.strings[l.code],
+                                "data_as_of": self.langs[l.code].data_as_of} for l in self.config.languages]
         context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
                            "outdated": False, "url_path": "", "lang": lang}
         return context

@@ -1,0 +1,100 @@
+"""What readers see in a real browser: the 404 in their language, figures kept whole, sources without hover,
+the key-figures table on a phone, and the layout fixes of issue 16."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from conftest import ROOT, PagesServer, free_port, run_build, tiny_files, write_project
+from test_quality import audit_page, require_tools
+
+pytestmark = pytest.mark.browser
+
+STRINGS = {lang: yaml.safe_load((ROOT / f"content/strings/{lang}.yaml").read_text(encoding="utf-8"))
+           for lang in ("en", "zh")}
+SITE = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
+OTHER = {"en": "zh", "zh": "en"}
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    """Return a fresh browser context (no stored language choice)."""
+    ctx = browser.new_context()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def project_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PagesServer]:
+    """Serve the tiny project built for a GitHub Pages project site under /beijing-ai/."""
+    port = free_port()
+    project = write_project(tmp_path_factory.mktemp("readers") / "project", tiny_files())
+    result = run_build(project, "build", "--out", "out", "--base-url", f"http://127.0.0.1:{port}/beijing-ai/")
+    assert result.returncode == 0, result.stderr
+    server = PagesServer(project / "out", "/beijing-ai/", port)
+    yield server
+    server.close()
+
+
+def visible_text(page: Any, selector: str) -> str:
+    """Return the text a reader sees in the elements matching `selector` (hidden ones left out)."""
+    return page.locator(selector).evaluate_all(
+        "els => els.filter(el => el.checkVisibility()).map(el => el.innerText).join(' ')")
+
+
+# -- 8. the 404 page in the language of the address -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_404_speaks_the_language_of_the_address(context: Any, real_server: PagesServer, lang: str) -> None:
+    page = context.new_page()
+    response = page.goto(f"{real_server.url}{lang}/no-such/page/")
+    assert response is not None and response.status == 404
+    strings, other = STRINGS[lang], STRINGS[OTHER[lang]]
+    assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
+    assert page.title() == f"{strings['not_found_title']} · {SITE['title'][lang]}"
+    assert visible_text(page, "header .brand") == SITE["title"][lang]
+    nav = visible_text(page, "header nav.site-nav")
+    assert strings["home"] in nav and other["home"] not in nav
+    assert visible_text(page, "main h1") == strings["not_found_title"]
+    footer = visible_text(page, "footer")
+    assert strings["footer_about"] in footer and other["footer_about"] not in footer
+    assert visible_text(page, "header nav.lang-switch") == {"en": "中文", "zh": "English"}[lang]
+
+
+def test_the_404_under_a_project_path_and_without_a_language_in_it(context: Any,
+                                                                   project_server: PagesServer) -> None:
+    page = context.new_page()
+    page.goto(project_server.url + "zh/missing/")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert visible_text(page, "main h1") == STRINGS["zh"]["not_found_title"]
+    page.goto(project_server.url + "missing/")  # no language in the address and none chosen yet: both
+    assert visible_text(page, "main h1") == f"{STRINGS['en']['not_found_title']} {STRINGS['zh']['not_found_title']}"
+    page.evaluate("localStorage.setItem('lang', 'zh')")  # what the language switcher remembers
+    page.goto(project_server.url + "missing/")
+    assert visible_text(page, "main h1") == STRINGS["zh"]["not_found_title"]
+
+
+def test_without_javascript_the_404_shows_both_languages(browser: Any, real_server: PagesServer) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(f"{real_server.url}zh/no-such/")
+    for lang in ("en", "zh"):
+        assert STRINGS[lang]["not_found_title"] in visible_text(page, "main h1")
+        assert SITE["title"][lang] in visible_text(page, "header .brand")
+        assert STRINGS[lang]["footer_about"] in visible_text(page, "footer")
+    ctx.close()
+
+
+def test_the_chinese_404_passes_axe(browser: Any, real_server: PagesServer) -> None:
+    require_tools("axe")
+    ctx = browser.new_context()
+    audit = audit_page(ctx, real_server.origin, "zh/no-such/")
+    ctx.close()
+    assert {view: v for view, v in audit.violations.items() if v} == {}
+    assert set(audit.phone_width.values()) == {360}
