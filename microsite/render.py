@@ -121,7 +121,7 @@ class Renderer:
         for key, fact in site.facts.facts.items():
             text = format_fact(fact, site.facts, language, strings)
             title = fact_title(fact, site.facts, language, strings)
-            views[key] = FactView(text, title, f"{href}#fact-{key}")
+            views[key] = FactView(text, title, f"{href}#fact-{key}", fact.is_statement)
             source = site.facts.sources[fact.source]
             comparison = None
             if fact.comparison:

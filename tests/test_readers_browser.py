@@ -98,3 +98,43 @@ def test_the_chinese_404_passes_axe(browser: Any, real_server: PagesServer) -> N
     ctx.close()
     assert {view: v for view, v in audit.violations.items() if v} == {}
     assert set(audit.phone_width.values()) == {360}
+
+
+# -- 9. a figure and its unit never part across lines --------------------------------------------------------
+
+FIGURES = "a.fact:not([data-statement]), .card:not(.card-statement) .card-value, .card-compare, .chart .value, " \
+          ".facts-table td.figure, .card-meta time"
+SPLIT_RUNS = """selector => {
+  const split = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {  // one run: '4万余名', '1,048家', '40,000', '2022年10月'
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("path", ["zh/", "zh/plan/core-technology/", "zh/key-figures/", "en/", "en/key-figures/",
+                                  "zh/sources/"])
+def test_no_figure_is_split_from_its_unit_at_any_phone_width(context: Any, real_server: PagesServer,
+                                                             path: str) -> None:
+    page = context.new_page()
+    page.goto(real_server.url + path)
+    assert page.locator(FIGURES).count() > 0
+    split = {}
+    for width in range(320, 481, 8):
+        page.set_viewport_size({"width": width, "height": 800})
+        runs = page.evaluate(SPLIT_RUNS, FIGURES)
+        if runs:
+            split[width] = runs
+    assert split == {}
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") == 360

@@ -8,10 +8,10 @@ from markdown.extensions.toc import slugify_unicode
 from .context import PageContext, Result
 from .extension import SiteExtension
 
-EXTENSIONS = ("tables", "fenced_code", "toc", "attr_list")
+EXTENSIONS = ("tables", "fenced_code", "toc", "attr_list", "smarty")  # smarty: curly quotes, dashes, ellipses
 EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"}}
 # Part of every cache key: change it whenever rendering changes.
-MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v2|fact-heading-ids|no-prettify"
+MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts:v3,charts,links:v2|fact-heading-ids|no-prettify"
 
 
 class Converter:
