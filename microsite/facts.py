@@ -23,7 +23,8 @@ FACTS_FILE = "content/facts.yaml"
 SHARE = "share"  # the unit of a value between 0 and 1, shown as a percentage
 _FACT_KEYS = {"value", "derived", "round", "statement", "unit", "as_of", "label", "source", "note",
               "bound", "comparison"}
-_SOURCE_KEYS = {"title", "publisher", "url", "date", "note", "via"}
+_SOURCE_KEYS = {"title", "publisher", "url", "date", "note", "via", "short", "language"}
+_LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _CHART_KEYS = {"kind", "facts", "title"}
 CHART_KINDS = ("share", "part", "bars")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -41,6 +42,8 @@ class Source:
     date: str | None = None
     note: dict[str, str] = field(default_factory=dict, hash=False)
     via: str | None = None  # the source through which this one is known, e.g. a news article
+    short: dict[str, str] = field(default_factory=dict, hash=False)  # the publisher's short name, for cards
+    language: str | None = None  # the language the document is written in (a BCP 47 tag), when it matters
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def _texts(entry: LineMap, key: str, langs: tuple[str, ...], what: str, path: st
     value = entry.get(key)
     if value is None and not required:
         return {}
-    if isinstance(value, str) and key in ("publisher", "title"):
+    if isinstance(value, str) and key in ("publisher", "title", "short"):
         return {lang: value for lang in langs}  # a proper name may be the same in every language
     if not isinstance(value, dict):
         errors.append(BuildError(path, entry.line_of(key), f"{what}: '{key}' needs a text for each of {', '.join(langs)}"))
@@ -197,12 +200,17 @@ def _parse_sources(raw: LineMap, langs: tuple[str, ...], path: str, errors: list
         url = entry.get("url")
         if url is not None and not str(url).startswith(("https://", "http://")):
             errors.append(BuildError(path, entry.line_of("url"), f"{what}: url must start with https://"))
+        language = entry.get("language")
+        if language is not None and not _LANGUAGE_TAG_RE.match(str(language)):
+            errors.append(BuildError(path, entry.line_of("language"),
+                                     f"{what}: language must be a language tag like en or zh-CN, got {language!r}"))
         sources[key] = Source(key, _texts(entry, "title", langs, what, path, errors),
                               _texts(entry, "publisher", langs, what, path, errors),
                               str(url) if url else None,
                               str(entry["date"]) if entry.get("date") else None,
                               _texts(entry, "note", langs, what, path, errors, required=False),
-                              entry.get("via"))
+                              entry.get("via"), _texts(entry, "short", langs, what, path, errors, required=False),
+                              str(language) if language else None)
     for key, source in sources.items():
         if source.via is not None and source.via not in sources:
             errors.append(BuildError(path, raw[key].line_of("via"), f"source '{key}': via names unknown source '{source.via}'"))

@@ -135,11 +135,13 @@ class Renderer:
                 "statement": fact.is_statement, "bound": fact.bound, "comparison": comparison,
                 "formula": formula_text(fact, site.facts, language) if fact.derived else "",
                 "source": {"key": source.key, "title": source.title[code], "publisher": source.publisher[code],
+                           "short": source.short.get(code) or source.publisher[code],
                            "url": source.url, "date": source.date, "note": source.note.get(code, "")},
             })
         sources = [{"key": s.key, "id": f"source-{s.key}", "title": s.title[code], "publisher": s.publisher[code],
                     "url": s.url, "date": s.date, "note": s.note.get(code, ""),
-                    "via": s.via} for s in site.facts.sources.values()]
+                    "via": s.via, "lang": s.language if s.language and s.language.split("-")[0] != code else "",
+                    "language": (s.language or "").split("-")[0]} for s in site.facts.sources.values()]
         latest = latest_as_of(site)
         return LangData(language, listing, views, sources, format_as_of(latest, language) if latest else "")
 
@@ -233,6 +235,7 @@ class Renderer:
         nav = self.navs[page.lang]
         context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
         context["page"] = {
+            "figures": self.cited_figures(page.lang, result.refs),
             "title": self.title(page), "description": self.description(page) or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
@@ -248,6 +251,14 @@ class Renderer:
                          "title": self.title(source)},
         }
         return context
+
+    def cited_figures(self, lang: str, refs: set[str]) -> list[dict[str, Any]]:
+        """Return the facts a page body cites, directly or in a chart, in fact-sheet order (for its sources note)."""
+        keys = {ref[5:] for ref in refs if ref.startswith("fact:")}
+        for ref in refs:
+            chart = self.site.facts.charts.get(ref[6:]) if ref.startswith("chart:") else None
+            keys.update(chart.facts if chart else ())
+        return [fact for fact in self.langs[lang].facts_list if fact["key"] in keys]
 
     def render_page(self, page: Page) -> tuple[str, Result]:
         """Return the full HTML of one page and what its body referenced."""

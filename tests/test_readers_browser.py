@@ -138,3 +138,108 @@ def test_no_figure_is_split_from_its_unit_at_any_phone_width(context: Any, real_
     assert split == {}
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") == 360
+
+
+# -- 10. source and date visible without hover -------------------------------------------------------------------
+
+
+def test_a_touch_reader_sees_the_source_of_a_figure_on_the_page(browser: Any, real_server: PagesServer) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(real_server.url + "en/plan/talent/")
+    note = page.locator(".page-figures li", has=page.locator('a[href$="#fact-ai_talent"]'))
+    assert note.is_visible()
+    assert "Source: Beijing Municipal Bureau of Economy and Information Technology" in note.inner_text()
+    ctx.close()
+
+
+# -- 11. the key-figures table on a phone ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_key_figures_table_is_stacked_rows_on_a_phone(context: Any, real_server: PagesServer, lang: str) -> None:
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{real_server.url}{lang}/key-figures/")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hidden to the side
+    row = page.locator(".facts-table tbody tr").first
+    lefts = row.locator("th, td").evaluate_all("cells => cells.map(c => Math.round(c.getBoundingClientRect().left))")
+    assert len(set(lefts)) == 1  # every cell starts at the left edge: one under the other
+    strings = STRINGS[lang]
+    labels = row.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+    assert labels == [f'"{strings[key]}{strings["colon"]}"' for key in ("col_value", "col_as_of", "col_source")]
+    page.set_viewport_size({"width": 1280, "height": 800})  # a wide screen keeps the table
+    assert len(set(row.locator("th, td").evaluate_all(
+        "cells => cells.map(c => Math.round(c.getBoundingClientRect().top))"))) == 1
+
+
+# -- 12. layout -------------------------------------------------------------------------------------------------
+
+
+def test_charts_use_the_width_of_a_wide_page(context: Any, real_server: PagesServer) -> None:
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(real_server.url + "en/key-figures/")
+    boxes = page.locator("section.charts figure.chart").evaluate_all(
+        "figs => figs.map(f => [f.getBoundingClientRect().width, Math.round(f.getBoundingClientRect().top)])")
+    assert len(boxes) >= 2 and min(width for width, _ in boxes) > 500
+    assert boxes[0][1] == boxes[1][1]  # side by side
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cards_are_as_tall_as_their_content_and_the_source_line_is_short(context: Any, real_server: PagesServer,
+                                                                         lang: str) -> None:
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{real_server.url}{lang}/key-figures/")
+    gaps = page.locator("section.figures .card").evaluate_all("""cards => cards.map(card => {
+        const last = card.lastElementChild.getBoundingClientRect();
+        return Math.round(card.getBoundingClientRect().bottom - last.bottom);
+    })""")
+    assert max(gaps) <= 24, gaps  # the padding, not a stretched gap
+    lines = page.locator("section.figures .card-meta").evaluate_all("""metas => metas.map(m =>
+        Math.round(m.getBoundingClientRect().height / parseFloat(getComputedStyle(m).lineHeight)))""")
+    assert max(lines) <= 2, lines
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_menu_is_one_row_on_a_phone(context: Any, real_server: PagesServer, lang: str, width: int) -> None:
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{real_server.url}{lang}/")
+    tops = page.locator(".site-nav a").evaluate_all("links => links.map(a => Math.round(a.getBoundingClientRect().top))")
+    assert len(tops) >= 4 and len(set(tops)) == 1, tops
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    last = page.locator(".site-nav li").last.locator("a")
+    last.focus()  # a keyboard reader reaches the last item: it scrolls into view
+    box = last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width
+
+
+def test_the_outdated_notice_keeps_its_distance_from_the_heading(browser: Any, tmp_path: Path) -> None:
+    files = tiny_files()
+    files["content/en/about/index.md"] += "\nA sentence added after the translation.\n"
+    project = write_project(tmp_path / "project", files)
+    assert run_build(project, "build", "--out", "out").returncode == 0
+    server = PagesServer(project / "out")
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(server.url + "zh/about/")
+    notice = page.locator("main .notice").bounding_box()
+    heading = page.locator("main h1").bounding_box()
+    ctx.close()
+    server.close()
+    assert notice is not None and heading is not None
+    assert heading["y"] - (notice["y"] + notice["height"]) >= 24
+
+
+def test_the_root_chooser_buttons_line_up(browser: Any, real_server: PagesServer) -> None:
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.goto(real_server.url)
+    bottoms = page.locator(".chooser .choice").evaluate_all(
+        "links => links.map(a => Math.round(a.getBoundingClientRect().bottom))")
+    ctx.close()
+    assert len(bottoms) == 2 and len(set(bottoms)) == 1, bottoms
