@@ -137,7 +137,8 @@ def test_check_flags_markers_left_in_prose_but_not_in_code(make_project: Callabl
 
 
 @pytest.mark.parametrize("title, flagged", [("Example", True), ("Plans and goals", True), ("AI", False),
-                                            ("5G", False), ("{{fact:firms}}", False)])
+                                            ("5G", False), ("{{fact:firms}}", False), ("FastAPI CLI", False),
+                                            ("GraphQL", False), ("WebSockets", False), ("FastAPI Cloud", False)])
 def test_an_identical_title_is_flagged_unless_it_has_no_words(make_project: Callable[..., Path], title: str,
                                                               flagged: bool) -> None:
     quoted = '"' + title + '"'

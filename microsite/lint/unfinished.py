@@ -13,7 +13,8 @@ from .figures import prose
 # Markers editors leave for themselves, in prose (code is left alone): English and Chinese.
 _MARKER_RE = re.compile(r"\b(?:TODO|TBD|FIXME)\b|(?i:lorem ipsum)|待补充|待完善|此处填写")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s|(?<=[。！？])")
-_WORDY_RE = re.compile(r"[a-z]{3,}")  # a lower-case word: not an acronym, figure or name like "AI" or "5G"
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+_NAME_RE = re.compile(r"^.+[A-Z]|\d")  # FastAPI, GraphQL, WebSockets, CLI, 5G: names, kept as they are
 
 
 def placeholders(strings: dict[str, dict[str, str]]) -> list[str]:
@@ -45,6 +46,12 @@ def check_placeholders(page: Page, stock: list[str]) -> list[BuildError]:
     return problems
 
 
+def looks_untranslated(title: str) -> bool:
+    """Return whether a title kept word for word looks like ordinary words ('Example'), not a name ('FastAPI CLI')."""
+    words = _WORD_RE.findall(title)
+    return any(len(word) >= 3 for word in words) and not any(_NAME_RE.search(word) for word in words)
+
+
 def check_untranslated_titles(site: Site) -> list[BuildError]:
     """Return a warning for each translation whose title is still its source's, word for word."""
     problems = []
@@ -52,7 +59,7 @@ def check_untranslated_titles(site: Site) -> list[BuildError]:
         source = source_page(site, page.slug)
         if page is source:
             continue
-        if page.title == source.title and _WORDY_RE.search(re.sub(FACT_RE, "", page.title)):
+        if page.title == source.title and looks_untranslated(re.sub(FACT_RE, "", page.title)):
             problems.append(BuildError(page.source, page.lines.get("title"),
                                        f"title '{page.title}' is the same as in {source.source}; translate it"))
     return problems
