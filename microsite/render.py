@@ -258,7 +258,12 @@ class Renderer:
         for ref in refs:
             chart = self.site.facts.charts.get(ref[6:]) if ref.startswith("chart:") else None
             keys.update(chart.facts if chart else ())
-        return [fact for fact in self.langs[lang].facts_list if fact["key"] in keys]
+        listing, order = self.langs[lang].facts_list, self._fact_order
+        return [listing[i] for i in sorted(order[key] for key in keys if key in order)]
+
+    @cached_property
+    def _fact_order(self) -> dict[str, int]:
+        return {key: index for index, key in enumerate(self.site.facts.facts)}
 
     def render_page(self, page: Page) -> tuple[str, Result]:
         """Return the full HTML of one page and what its body referenced."""

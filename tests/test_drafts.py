@@ -147,3 +147,14 @@ def test_an_identical_title_is_flagged_unless_it_has_no_words(make_project: Call
                             "content/zh/plans.md": f"---\ntitle: {quoted}\n---\n正文。\n"})
     result = run_build(project, "check")
     assert ("content/zh/plans.md:2: title" in result.stderr) == flagged, result.stderr
+
+
+def test_a_strict_preview_shows_drafts_without_failing_on_them(make_project: Callable[..., Path]) -> None:
+    from microsite.pipeline import BuildOptions
+    from microsite.serve import Preview
+    project = make_project({"content/en/about/team.md": None})
+    assert run_build(project, "new", "plans").returncode == 0  # placeholder text, same title, no stamp: drafts
+    preview = Preview(project, BuildOptions(out=project / "site", strict=True))
+    result = preview.build()
+    assert "plans/index.html" in " ".join(result.rendered_paths)
+    assert "notice-draft" in (project / "site/zh/plans/index.html").read_text(encoding="utf-8")
