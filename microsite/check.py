@@ -27,12 +27,16 @@ def check_facts_page(site: Site) -> list[BuildError]:
 
 
 def check_translations(site: Site, statuses: Iterable[Status] | None = None) -> list[BuildError]:
-    """Return a warning for every missing and every outdated translation."""
+    """Return a warning for every missing and every outdated translation (drafts are not translations yet)."""
     problems = []
+    drafted = {page.source for page in site.drafts}
     for status in all_statuses(site) if statuses is None else statuses:
+        if status.source.draft or (status.page is not None and status.page.draft):
+            continue  # the preview shows drafts; their translations are not due yet
         if status.state == MISSING:
             expected = f"content/{status.lang}/{status.source.rel}"
-            problems.append(BuildError(status.source.source, None, f"no {status.lang} version (expected {expected})"))
+            why = f"{expected} is a draft" if expected in drafted else f"expected {expected}"
+            problems.append(BuildError(status.source.source, None, f"no {status.lang} version ({why})"))
         elif status.state == OUTDATED and status.page is not None:
             page, source = status.page, status.source.source
             if page.translation_of:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 import tempfile
 import time
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import memo
 from .errors import BuildError, BuildFailed, sort_errors
+from .preflight import environment_problem
 
 if TYPE_CHECKING:  # the heavy modules load only when a command needs them
     from .model import Site
@@ -46,6 +49,9 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build_options(check)
     check.add_argument("--sources", type=Path, metavar="DIR",
                        help="compare prose with the source texts in DIR (default: lint: sources in site.yaml)")
+    check.add_argument("--verbose", "-v", action="store_true", help="list the facts each page cites")
+    check.add_argument("--diff", nargs="+", type=Path, metavar="PAGE",
+                       help="show what changed in the source of these translations since they were marked translated")
     new = commands.add_parser("new", help="create a page in every language",
                               description="Create content/<lang>/SECTION/SLUG.md for every language, translations stamped.")
     new.add_argument("slug", help="e.g. plan/talent")
@@ -64,15 +70,20 @@ def report(errors: list[BuildError], out: str | None = None) -> None:
     print(f"failed: {len(errors)} error{'s' if len(errors) != 1 else ''}{tail}", file=sys.stderr)
 
 
+COMMANDS = ("build", "serve", "check", "new", "translated")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run one command, return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"build", "serve", "check", "new", "translated"}
-    if not any(arg in commands for arg in argv) and not {"-h", "--help"} & set(argv):
-        argv.insert(_command_position(argv), "build")  # `python build.py [options]` means build
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parse_arguments(parser, argv)
     command = args.command
     root = args.root.resolve()
+    problem = environment_problem(args.root, command, argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         if command == "build":
             return _build(root, args)
@@ -92,15 +103,74 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `check | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Return the parsed arguments; a mistyped command or option exits 2 with the usage of the command meant."""
+    subparsers = _subparsers(parser)
+    position = _command_index(argv, _options_with_values(parser))
+    if position is None:
+        if not {"-h", "--help"} & set(argv):  # `python build.py [options]` means build
+            at = _command_position(argv)
+            argv = argv[:at] + ["build"] + argv[at:]
+    elif argv[position] not in subparsers:
+        close = difflib.get_close_matches(argv[position], COMMANDS, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"the commands are {', '.join(COMMANDS)}"
+        parser.error(f"unknown command '{argv[position]}'; {hint}")
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        sub = subparsers[args.command]
+        sub.error(f"unrecognized arguments: {' '.join(extras)}{_hint(extras, args.command, subparsers)}")
+    return args
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Return each command's own parser."""
+    for action in parser._actions:  # argparse offers no public way to reach its subparsers
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _options_with_values(parser: argparse.ArgumentParser) -> set[str]:
+    """Return every option, of any command, that takes a value (--out DIR), so its value is not a command."""
+    parsers = [parser, *_subparsers(parser).values()]
+    return {name for p in parsers for action in p._actions if action.nargs != 0 for name in action.option_strings}
+
+
+def _command_index(argv: list[str], with_values: set[str]) -> int | None:
+    """Return the index of the first argument that is neither an option nor an option's value."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if not arg.startswith("-") or arg == "-":
+            return index
+        index += 2 if arg in with_values else 1
+    return None
 
 
 def _command_position(argv: list[str]) -> int:
-    """Return where the command goes: after the global --root option, if given."""
+    """Return where the default command goes: after the global --root option, if given."""
     if argv[:1] == ["--root"]:
         return 2
     if argv[:1] and argv[0].startswith("--root="):
         return 1
     return 0
+
+
+def _hint(extras: list[str], command: str, subparsers: dict[str, argparse.ArgumentParser]) -> str:
+    """Return a hint for the first unrecognized option: which command has it, or the closest one this has."""
+    option = next((arg.split("=", 1)[0] for arg in extras if arg.startswith("--")), None)
+    if option is None:
+        return " (quote a value with spaces)" if command == "new" else ""
+    owners = [name for name, sub in subparsers.items() if option in sub._option_string_actions]
+    if owners:
+        return f" ({option} is an option of {' and '.join(owners)})"
+    close = difflib.get_close_matches(option, subparsers[command]._option_string_actions, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _options(args: argparse.Namespace, out: Path, strict: bool | None = None, throwaway: bool = False) -> "BuildOptions":
@@ -127,34 +197,43 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
+    if args.diff:
+        return _diff(root, args.diff)
     from .lint import lint_site
     from .pipeline import build
+    from .status import render_status_table
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
         warnings = list(result.warnings) + lint_site(result.site, result.refs, args.sources, out=result.out)
     site = result.site
-    print(render_status_table(site, result.refs))
+    print(render_status_table(site, result.refs, verbose=args.verbose))
     warnings = sort_errors(warnings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    problems = len(warnings)
-    print(f"check: {sum(result.pages_per_language.values())} pages, {problems} warning{'s' if problems != 1 else ''}")
+    problems, drafts = len(warnings), len(site.drafts)
+    left_out = f", {drafts} draft{'s' if drafts != 1 else ''} left out" if drafts else ""
+    print(f"check: {sum(result.pages_per_language.values())} pages{left_out}, "
+          f"{problems} warning{'s' if problems != 1 else ''}")
     return 1 if problems and args.strict else 0
 
 
-def render_status_table(site: "Site", refs: dict[tuple[str, str], set[str]]) -> str:
-    """Return the translation-status table: per page, each language's state and the facts it cites."""
-    from .translations import all_statuses
-    codes = site.config.codes
-    rows = [["page", *codes, *(f"facts ({c})" for c in codes)]]
-    by_slug: dict[str, dict[str, str]] = {}
-    for status in all_statuses(site):
-        by_slug.setdefault(status.slug, {})[status.lang] = status.state
-    for slug, states in by_slug.items():
-        facts = [", ".join(sorted(refs.get((c, slug), set()))) or "-" if states[c] != "missing" else "" for c in codes]
-        rows.append([slug or "(home)", *(states[c] for c in codes), *facts])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+def _diff(root: Path, paths: list[Path]) -> int:
+    """Print, for each translation, the diff of its source since it was stamped."""
+    from .config import load_config
+    from .transdiff import render_diff_text, source_change
+    config = load_config(root)
+    errors = []
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for path in paths:
+        try:
+            change = source_change(config, path if path.is_absolute() else Path.cwd() / path)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        print(render_diff_text(change, color), end="")
+    if errors:
+        raise BuildFailed(errors)
+    return 0
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
@@ -165,6 +244,7 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     title = args.title or args.slug.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").capitalize()
     for path in create_page(config, args.slug, title, load_strings(config)):
         print(f"created {path.relative_to(root).as_posix()}")
+    print("drafts (draft: true): the preview shows them; builds leave them out until you delete that line")
     return 0
 
 

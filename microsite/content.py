@@ -16,7 +16,7 @@ from .model import Page, digest
 from .yamlio import parse_yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of")
+FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of", "draft")
 FENCE = "---"
 
 
@@ -90,10 +90,13 @@ def parse_page(text: str, source: str, lang: str, rel: str) -> Page:
     for key in ("description", "translation_of"):
         if key in data and not isinstance(data[key], str):
             errors.append(BuildError(source, lines.get(key), f"front matter: '{key}' must be text"))
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        errors.append(BuildError(source, lines.get("draft"), f"front matter: 'draft' must be true or false, got {draft!r}"))
     raise_if(errors)
     return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
                 digest=digest(text), description=(data.get("description") or "").strip(), date=date, weight=weight,
-                template=template, translation_of=data.get("translation_of"), lines=lines)
+                template=template, translation_of=data.get("translation_of"), draft=draft, lines=lines)
 
 
 def check_page_path(rel: str, source: str) -> BuildError | None:

@@ -154,15 +154,18 @@ def computed_from(fact: Fact, facts: Facts) -> list[str]:
     return keys
 
 
-def source_credit(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
-    """Return who a figure comes from: its publisher (or author), or this site for a figure it computed."""
+def source_credit(fact: Fact, facts: Facts, language: Language, strings: dict[str, str], short: bool = False) -> str:
+    """Return who a figure comes from: its publisher (or author), or this site for a figure it computed.
+
+    With `short`, sources' short names where they have one (for cards and tables).
+    """
     code = language.code
     if fact.is_estimate:
-        names = [n for key in computed_from(fact, facts) if (n := facts.sources[key].reporter(code))]
+        names = [n for key in computed_from(fact, facts) if (n := facts.sources[key].reporter(code, short))]
         if names:
             return strings["computed_credit"].format(sources=format_list(names, locale=language.locale))
     source = facts.sources[fact.source]
-    return source.reporter(code) or source.title[code]
+    return source.reporter(code, short) or source.title[code]
 
 
 def fact_title(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:

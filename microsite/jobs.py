@@ -75,7 +75,7 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     """Return a hash of everything every page of one language may show: settings, UI strings, generator."""
     config = site.config
     return digest(repr((__version__, CACHE_VERSION, markdown_key(config.markdown), config.base_url, config.default_lang,
-                        config.languages, sorted(config.title.items()), sorted(config.description.items()),
+                        renderer.preview, config.languages, sorted(config.title.items()), sorted(config.description.items()),
                         config.facts_page, sorted(site.strings.items()), latest_as_of(site),
                         data_dates_key(site))))
 

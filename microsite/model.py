@@ -44,6 +44,7 @@ class Page:
     weight: int = 0
     template: str = "page.html"
     translation_of: str | None = None
+    draft: bool = False  # `draft: true`: left out of builds, shown by the preview with a banner
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -88,6 +89,7 @@ class Site:
     facts: Facts
     strings: dict[str, dict[str, str]] = field(hash=False)  # lang -> key -> text
     templates: dict[str, str] = field(hash=False)  # template name -> digest of its source closure
+    drafts: tuple[Page, ...] = ()  # draft pages left out of this build (the preview keeps them in `pages`)
 
     def page(self, lang: str, slug: str) -> Page | None:
         """Return the page with this language and slug, if it exists."""

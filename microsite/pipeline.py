@@ -21,6 +21,7 @@ from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
 from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
+from .lint import lint_site
 from .model import Page, Site, digest
 from .outputs import render_extras
 from .outputs.files import copy_assets
@@ -78,15 +79,16 @@ class BuildResult:
     def summary(self, shown_out: Path | None = None) -> str:
         """Return the one line a build ends with."""
         processes = f" in {self.workers} processes" if self.workers > 1 else ""
-        work = f"{self.rendered} rendered{processes}, {self.written} files written"
+        work = f"{self.rendered} rendered{processes}, {self.written} file{'' if self.written == 1 else 's'} written"
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
-def load_site(root: Path, base_url: str | None = None,
-              reuse: dict[str, tuple[int, int, Page]] | None = None) -> tuple[Site, jinja2.Environment]:
+def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[int, int, Page]] | None = None,
+              drafts: bool = False) -> tuple[Site, jinja2.Environment]:
     """Load settings, pages, facts, UI strings and templates; report every error together.
 
     `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
+    Draft pages are left out (into Site.drafts) unless `drafts` (the preview) keeps them.
     """
     config = load_config(root, base_url)
     errors: list[BuildError] = []
@@ -101,7 +103,9 @@ def load_site(root: Path, base_url: str | None = None,
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
-    site = Site(config, tuple(loaded["pages"]), loaded["facts"], loaded["strings"], loaded["templates"])
+    pages = tuple(p for p in loaded["pages"] if drafts or not p.draft)
+    left_out = tuple(p for p in loaded["pages"] if p.draft and not drafts)
+    site = Site(config, pages, loaded["facts"], loaded["strings"], loaded["templates"], left_out)
     return site, env
 
 
@@ -138,7 +142,8 @@ class Builder:
 
     def load(self) -> tuple[Site, jinja2.Environment]:
         """Load the project; the preview reuses pages whose files did not change since the last load."""
-        site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None)
+        site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None,
+                              drafts=self.options.preview)
         return site, env
 
     def build(self) -> BuildResult:
@@ -148,10 +153,9 @@ class Builder:
         use_memo = options.cache and not options.preview and not options.throwaway
         stats = memo.snapshot(self.root) if use_memo else []
         site, env = self.load()
-        renderer = Renderer(site, env)
+        renderer = Renderer(site, env, options.preview)
         warnings = check_translations(site, renderer.statuses.values())
-        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors()
-                 + (warnings if options.strict else []))
+        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors())
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)
@@ -181,6 +185,8 @@ class Builder:
                 outcomes = dict(previous)
             outcomes.update(fresh)
             raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
+            if options.strict:  # one gate: a strict build fails on every warning `check --strict` fails on
+                raise_if(warnings + lint_site(site, page_refs(site, outcomes)))
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
@@ -208,6 +214,11 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def page_refs(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[str]]:
+    """Return the facts each page cites, from the outputs rendered now or reused."""
+    return {(p.lang, p.slug): cited_facts(site, outcomes[p.out_path].deps) for p in site.pages if p.out_path in outcomes}
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:

@@ -21,6 +21,7 @@ from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav
 from .sources import Source
 from .templates import template_error
+from .transdiff import diff_url_path
 from .translations import OUTDATED, Status, all_statuses, page_status
 
 _FACT_REF = re.compile(FACT_RE)
@@ -41,8 +42,9 @@ class LangData:
 class Renderer:
     """Renders pages of one Site; built once per process and reused for every page."""
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, preview: bool = False) -> None:
         self.site = site
+        self.preview = preview  # the preview server: outdated notices link to its translation diff
         self.config = site.config
         self.env = env
         self.converter = Converter(site.config.markdown)
@@ -50,7 +52,7 @@ class Renderer:
 
     def derive(self, site: Site, slugs: set[str]) -> "Renderer":
         """Return a renderer for `site`, where only pages of `slugs` changed and no title or weight did."""
-        renderer = Renderer(site, self.env)
+        renderer = Renderer(site, self.env, self.preview)
         renderer.converter = self.converter
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
@@ -124,7 +126,7 @@ class Renderer:
         for key, fact in site.facts.facts.items():
             text = format_fact(fact, site.facts, language, strings)
             title = fact_title(fact, site.facts, language, strings)
-            views[key] = FactView(text, title, f"{href}#fact-{key}")
+            views[key] = FactView(text, title, f"{href}#fact-{key}", fact.is_statement)
             source = site.facts.sources[fact.source]
             comparison = None
             if fact.comparison:
@@ -145,6 +147,7 @@ class Renderer:
                 "formula": formula_text(fact, site.facts, language) if fact.derived else "",
                 # `publisher` is the name shown as the source (this site, for a derived figure)
                 "source": {"key": source.key, "title": source.title[code], "publisher": credit, "credit": credit,
+                           "short": source_credit(fact, site.facts, language, strings, short=True),
                            "kind": source.kind, "url": source.url, "date": source.date,
                            "note": source.note.get(code, "")},
             })
@@ -277,20 +280,36 @@ class Renderer:
         nav = self.navs[page.lang]
         context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
         context["page"] = {
+            "figures": self.cited_figures(page.lang, result.refs),
             "title": self.title(page), "description": self.description(page) or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
             "code": 'class="highlight"' in body,  # pages with code load static/highlight.css
-            "untranslated": False, "noindex": False,
+            "untranslated": False, "noindex": False, "draft": page.draft,
             "outdated": status.state == OUTDATED,
+            "diff_url": self.config.url(diff_url_path(page.source))
+            if self.preview and status.state == OUTDATED and page.translation_of else "",
             "original": {"url": self.config.url(source.url_path), "lang": source.lang,
                          "name": self.config.language(source.lang).name,
                          "html_lang": self.config.language(source.lang).html_lang,
                          "title": self.title(source)},
         }
         return context
+
+    def cited_figures(self, lang: str, refs: set[str]) -> list[dict[str, Any]]:
+        """Return the facts a page body cites, directly or in a chart, in fact-sheet order (for its sources note)."""
+        keys = {ref[5:] for ref in refs if ref.startswith("fact:")}
+        for ref in refs:
+            chart = self.site.facts.charts.get(ref[6:]) if ref.startswith("chart:") else None
+            keys.update(chart.facts if chart else ())
+        listing, order = self.langs[lang].facts_list, self._fact_order
+        return [listing[i] for i in sorted(order[key] for key in keys if key in order)]
+
+    @cached_property
+    def _fact_order(self) -> dict[str, int]:
+        return {key: index for index, key in enumerate(self.site.facts.facts)}
 
     def render_page(self, page: Page) -> tuple[str, Result]:
         """Return the full HTML of one page and what its body referenced."""
@@ -323,6 +342,11 @@ class Renderer:
         context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
                                 for item in context["languages"]]
         context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        # every language's chrome: GitHub Pages serves one 404.html for all, and the root chooser names the site
+        context["variants"] = [{"code": l.code, "html_lang": l.html_lang, "name": l.name,
+                                "title": self.config.title[l.code], "home": self.config.url(page_url_path(l.code, "")),
+                                "nav": self.navs[l.code].top, "t": self.site.strings[l.code],
+                                "data_as_of": self.langs[l.code].data_as_of} for l in self.config.languages]
         context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
                            "outdated": False, "url_path": "", "lang": lang}
         return context

@@ -9,20 +9,20 @@ from .config import SiteConfig
 from .content import FENCE, check_page_path, parse_page, split_front_matter
 from .errors import BuildError, BuildFailed, decode_utf8, display_path
 from .model import body_stamp
+from .transdiff import archive_source
 
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
 
 def new_page_texts(config: SiteConfig, slug: str, title: str, strings: dict[str, dict[str, str]]) -> dict[str, str]:
-    """Return the text of a new page in every language, translations stamped against the source body."""
-    source_body = strings[config.default_lang]["new_page_body"] + "\n"
+    """Return the text of a new page in every language: a draft with placeholder text, no translation stamp.
+
+    Nothing is translated yet, so no translation is stamped: once it is, `translated` records it.
+    """
     texts = {}
     for lang in config.codes:
-        lines = [FENCE, f"title: {_quote(title)}", "description: \"\"", "weight: 50"]
-        if lang != config.default_lang:
-            lines.append(f"translation_of: {body_stamp(source_body)}")
-        body = source_body if lang == config.default_lang else strings[lang]["new_page_body"] + "\n"
-        texts[lang] = "\n".join(lines + [FENCE, "", body])
+        lines = [FENCE, f"title: {_quote(title)}", "description: \"\"", "weight: 50", "draft: true", FENCE, ""]
+        texts[lang] = "\n".join(lines + [strings[lang]["new_page_body"] + "\n"])
     return texts
 
 
@@ -31,7 +31,7 @@ def _quote(text: str) -> str:
 
 
 def create_page(config: SiteConfig, slug: str, title: str, strings: dict[str, dict[str, str]]) -> list[Path]:
-    """Write content/<lang>/<slug>.md for every language; refuse to overwrite anything."""
+    """Write content/<lang>/<slug>.md, a draft, for every language; refuse to overwrite anything."""
     slug = slug.strip("/").removesuffix(".md")
     if not _SLUG_RE.match(slug):
         raise BuildFailed([BuildError(slug or "''", None, "page names are lower-case words with - and /, e.g. plan/talent")])
@@ -80,9 +80,11 @@ def mark_translated(config: SiteConfig, path: Path) -> tuple[Path, str]:
     if not source.is_file():
         raise BuildFailed([BuildError(shown, None, f"no source page to translate from (expected content/{config.default_lang}/{rel})")])
     source_shown = f"content/{config.default_lang}/{rel}"
-    _, body, _ = split_front_matter(decode_utf8(source.read_bytes(), source_shown).replace("\r\n", "\n"), source_shown)
+    source_text = decode_utf8(source.read_bytes(), source_shown).replace("\r\n", "\n")
+    _, body, _ = split_front_matter(source_text, source_shown)
     stamp = body_stamp(body)
     text = decode_utf8(path.read_bytes(), shown)
     parse_page(text, shown, lang, rel)  # refuse to touch a page that does not parse
     path.write_bytes(restamp(text, stamp).encode("utf-8"))
+    archive_source(config.root, source_text)  # so `check --diff` can show what changes after this
     return source, stamp

@@ -10,24 +10,25 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
-import html
 import logging
 import mimetypes
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 from urllib.parse import quote
 
 from . import memo
 from .check import check_translations
 from .config import load_config
 from .content import load_page
+from .errorpage import error_page
 from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page
 from .pipeline import Builder, BuildOptions, BuildResult, build_lock
+from .transdiff import DIFF_PREFIX, render_diff_page
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
@@ -162,19 +163,6 @@ def resolve_request(out: Path, base_path: str, path: str) -> Path | None:
     return target if target.is_file() and root in target.resolve().parents else None
 
 
-def error_page(errors: Iterable[BuildError]) -> bytes:
-    """Return the page the browser shows while the last build failed."""
-    items = "\n".join(f"<li><code>{html.escape(str(e))}</code></li>" for e in errors)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>Build failed</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
-        "li{margin:.5rem 0}code{white-space:pre-wrap}</style>\n</head>\n<body>\n"
-        "<h1>Build failed</h1>\n<p>The site below was not updated. Fix the file and save: this page reloads by itself.</p>\n"
-        f"<ul class=\"build-errors\">\n{items}\n</ul>\n</body>\n</html>\n"
-    ).encode("utf-8")
-
-
 def request_path(environ: dict[str, Any]) -> str:
     """Return the request's percent-decoded path as text: WSGI passes its bytes as Latin-1, URLs use UTF-8."""
     return (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", errors="replace")
@@ -192,8 +180,12 @@ class SiteApp:
             return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
         path = request_path(environ)
         base = self.preview.base_path
+        if path.startswith(base + DIFF_PREFIX):  # what changed in a source: the outdated notice links here
+            status, page = render_diff_page(self.preview.root, path[len(base + DIFF_PREFIX):])
+            return self._respond(start_response, status, page, "text/html")
         if self.preview.errors and (path.endswith("/") or path.endswith(".html")):
-            return self._respond(start_response, "500 Build Failed", error_page(self.preview.errors), "text/html")
+            page = error_page(self.preview.errors, path, base, self.preview.site)
+            return self._respond(start_response, "500 Build Failed", page, "text/html")
         if path == "/" and base != "/":
             return self._redirect(start_response, base)
         target = resolve_request(self.preview.out, base, path)

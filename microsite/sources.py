@@ -20,8 +20,8 @@ REPORTED, COMPUTED = "reported", "computed"
 KINDS = (REPORTED, COMPUTED)
 UNKNOWN = "unknown"  # a field the source does not give
 DECLARED = ("author", "publisher", "date", "url")  # a reported source gives each of these, or says it is unknown
-_SOURCE_KEYS = {"kind", "title", "author", "publisher", "url", "date", "language", "note", "via"}
-_NOT_COMPUTED = ("author", "publisher", "url", "date", "language", "via")  # this site's own work has none
+_SOURCE_KEYS = {"kind", "title", "author", "publisher", "short", "url", "date", "language", "note", "via"}
+_NOT_COMPUTED = ("author", "publisher", "short", "url", "date", "language", "via")  # this site's own work has none
 _DATE_KEYS = {"date", "assumed"}
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -46,14 +46,18 @@ class Source:
     original_title: bool = False  # the title is written once, in the source's own language
     unknown: tuple[str, ...] = ()  # fields the fact sheet declares unknown
     line: int = 0
+    short: dict[str, str] = field(default_factory=dict, hash=False)  # a short name, where space is tight (cards)
 
     @property
     def is_computed(self) -> bool:
         return self.kind == COMPUTED
 
-    def reporter(self, lang: str) -> str:
-        """Return who reported this source's figures: its publisher, else its author ('' if neither is known)."""
-        return self.publisher.get(lang) or self.author.get(lang) or ""
+    def reporter(self, lang: str, short: bool = False) -> str:
+        """Return who reported this source's figures: its publisher, else its author ('' if neither is known).
+
+        With `short`, the source's short name where it has one (cards and tables, where space is tight).
+        """
+        return (short and self.short.get(lang)) or self.publisher.get(lang) or self.author.get(lang) or ""
 
     def undeclared(self) -> list[str]:
         """Return the fields a reported source neither gives nor declares unknown."""
@@ -69,7 +73,7 @@ def parse_texts(entry: LineMap, key: str, langs: tuple[str, ...], what: str, pat
     value = entry.get(key)
     if value is None and not required:
         return {}
-    if isinstance(value, str) and key in ("publisher", "title", "author"):
+    if isinstance(value, str) and key in ("publisher", "title", "author", "short"):
         return {lang: value for lang in langs}  # a proper name may be the same in every language
     if not isinstance(value, dict):
         errors.append(BuildError(path, entry.line_of(key), f"{what}: '{key}' needs a text for each of {', '.join(langs)}"))
@@ -185,7 +189,8 @@ def _parse_source(key: str, entry: LineMap, line: int, langs: tuple[str, ...], p
                   str(url) if url not in (None, UNKNOWN) else None, date[0] if date else None,
                   parse_texts(entry, "note", langs, what, path, errors, required=False),
                   entry.get("via"), kind, known.get("author", {}), bool(date and date[1]), language,
-                  isinstance(entry.get("title"), str), unknown, line)
+                  isinstance(entry.get("title"), str), unknown, line,
+                  parse_texts(entry, "short", langs, what, path, errors, required=False))
 
 
 def check_fact_source(key: str, source: Source, derived: bool) -> str | None:

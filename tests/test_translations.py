@@ -221,11 +221,21 @@ def test_check_prints_one_translation_status_table(make_project: Callable[..., P
     result = run_build(project, "check")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "page        en      zh        facts (en)  facts (zh)\n"
-        "(home)      source  current   firms       firms\n"
-        "about       source  outdated  -           -\n"
+        "page        en      zh        facts\n"
+        "(home)      source  current   1\n"
+        "about       source  outdated  -\n"
         "about/team  source  missing   -\n"
-        "figures     source  current   firm_share  firm_share\n"
+        "figures     source  current   1\n"
+        "check: 7 pages, 2 warnings\n")
+    result = run_build(project, "check", "--verbose")
+    assert result.stdout == (
+        "page        en      zh        facts\n"
+        "(home)      source  current   1\n"
+        "    en, zh: firms\n"
+        "about       source  outdated  -\n"
+        "about/team  source  missing   -\n"
+        "figures     source  current   1\n"
+        "    en, zh: firm_share\n"
         "check: 7 pages, 2 warnings\n")
 
 
@@ -261,23 +271,29 @@ def test_restamp_changes_only_the_stamp(text: str, want: str) -> None:
     (["plan/talent-pool"], "Talent pool"),
     (["plan/talent-pool", "--title", '人才 "pool": 北京'], '人才 "pool": 北京'),
 ])
-def test_new_creates_the_page_in_both_languages_stamped(make_project: Callable[..., Path], args: list[str],
-                                                        title: str) -> None:
+def test_new_creates_the_page_in_both_languages_as_drafts(make_project: Callable[..., Path], args: list[str],
+                                                          title: str) -> None:
     project = make_project()
     result = run_build(project, "new", *args)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "created content/en/plan/talent-pool.md\ncreated content/zh/plan/talent-pool.md\n"
+    assert result.stdout == ("created content/en/plan/talent-pool.md\ncreated content/zh/plan/talent-pool.md\n"
+                             "drafts (draft: true): the preview shows them; builds leave them out until you delete "
+                             "that line\n")
     en_path, zh_path = (project / f"content/{lang}/plan/talent-pool.md" for lang in ("en", "zh"))
-    en_body = en_path.read_text(encoding="utf-8").split("---\n", 2)[2]
-    assert front_matter(en_path) == {"title": title, "description": "", "weight": 50}
-    assert front_matter(zh_path) == {"title": title, "description": "", "weight": 50,
-                                     "translation_of": body_stamp(en_body)}
+    for path in (en_path, zh_path):  # nothing is translated yet, so nothing is stamped
+        assert front_matter(path) == {"title": title, "description": "", "weight": 50, "draft": True}
     assert re.search(r"[\u4e00-\u9fff]", zh_path.read_text(encoding="utf-8").split("---\n", 2)[2])
 
 
-def test_a_new_page_builds_in_both_languages_with_its_translation_current(make_project: Callable[..., Path]) -> None:
+def test_a_new_page_is_published_once_written_translated_and_undrafted(make_project: Callable[..., Path]) -> None:
     project = make_project({"content/en/about/team.md": None})
     assert run_build(project, "new", "plan/talent").returncode == 0
+    code, stdout, stderr = build(project, "--strict")  # drafts do not hold up a strict build
+    assert (code, stderr) == (0, "")
+    assert not (project / "out/en/plan/talent").exists() and not (project / "out/zh/plan/talent").exists()
+    for lang, title, body in [("en", "Talent", "Beijing trains talent.\n"), ("zh", "人才", "北京培养人才。\n")]:
+        (project / f"content/{lang}/plan/talent.md").write_text(f"---\ntitle: {title}\n---\n{body}", encoding="utf-8")
+    assert run_build(project, "translated", "content/zh/plan/talent.md").returncode == 0
     code, stdout, stderr = build(project, "--strict")
     assert (code, stderr) == (0, "")
     assert {"https://example.org/en/plan/talent/", "https://example.org/zh/plan/talent/"} <= sitemap_locs(project / "out")

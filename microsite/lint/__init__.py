@@ -8,6 +8,7 @@ written in words or Chinese numerals), copy.py (wording shared with a source tex
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import BuildError
@@ -22,6 +23,7 @@ from .provenance import check_declared
 from .settings import parse_lint_settings, resolve_sources
 from .text import Text, data_texts, page_texts, strings_texts
 from .typography import check_typography, is_chinese
+from .unfinished import check_unfinished
 
 
 def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path | None = None,
@@ -31,7 +33,9 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path |
     `sources` is a folder of source texts for the copy check (default: site.yaml's `lint: sources`).
     With `out` (the folder the site was just built into), the built pages are checked too.
     Raises BuildFailed when the lint settings or the source texts cannot be read.
+    Drafts are not linted: the preview shows them, builds leave them out.
     """
+    site = replace(site, pages=tuple(page for page in site.pages if not page.draft))
     config = site.config
     settings = parse_lint_settings(config)
     texts = resolve_sources(config, settings, sources)
@@ -57,6 +61,7 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path |
         warnings.extend(check_copied([t for t in data if t.path == FACTS_FILE], index))
     warnings.extend(check_fact_sets(site, refs))
     warnings.extend(check_declared(site.facts))
+    warnings.extend(check_unfinished(site))
     if out is not None:
         warnings.extend(check_markup(site, out))
     return warnings
@@ -77,4 +82,4 @@ def _data_texts(site: Site) -> list[Text]:
     return found
 
 
-__all__ = ["check_bare_numbers", "check_fact_sets", "check_markup", "lint_site"]
+__all__ = ["check_bare_numbers", "check_fact_sets", "check_markup", "check_unfinished", "lint_site"]

@@ -24,6 +24,7 @@ class FactView:
     text: str
     title: str
     href: str
+    statement: bool = False  # a finding in words: wraps like prose, where a figure is kept whole
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ CORE_EXTENSIONS = ("tables", "toc", "attr_list")
 DEFAULT_EXTENSIONS = (
     "footnotes", "def_list", "abbr", "admonition", "md_in_html",
     "pymdownx.superfences", "pymdownx.highlight", "pymdownx.details", "pymdownx.tabbed", "pymdownx.tasklist",
-    "pymdownx.tilde", "pymdownx.mark",
+    "pymdownx.tilde", "pymdownx.mark", "smarty",  # smarty: curly quotes, dashes, ellipses
 )
 EXTENSION_CONFIG: dict[str, dict[str, Any]] = {
     "toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"},
@@ -37,7 +37,7 @@ EXTENSION_CONFIG: dict[str, dict[str, Any]] = {
 # Part of every cache key: change it whenever rendering changes.
 MARKDOWN_CONFIG = (f"{markdown.__version__}|pymdownx {pymdownx.__version__}|pygments {pygments.__version__}"
                    f"|{CORE_EXTENSIONS}|{DEFAULT_EXTENSIONS}"
-                   "|toc:unicode,2-3|facts,charts,links:v2|fact-heading-ids|no-prettify|blocks:v5|images:v1|lists:v2")
+                   "|toc:unicode,2-3|facts:v3,charts,links:v2|fact-heading-ids|no-prettify|blocks:v5|images:v1|lists:v2")
 
 
 def markdown_key(options: MarkdownOptions) -> str:

@@ -33,6 +33,8 @@ class FactPattern(InlineProcessor):
             return m.group(0), m.start(0), m.end(0)
         self.ext.result.refs.add("fact:" + key)
         el = etree.Element("a", {"class": "fact", "href": view.href, "title": view.title})
+        if view.statement:  # a sentence wraps like prose; a figure is kept whole (see style.css)
+            el.set("data-statement", "")
         el.text = view.text
         self.ext.fact_keys[el] = key
         return el, m.start(0), m.end(0)

@@ -13,7 +13,7 @@ def render_sitemap(site: Site) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for page in sorted(site.pages, key=lambda p: p.url_path):
+    for page in sorted((p for p in site.pages if not p.draft), key=lambda p: p.url_path):  # the preview has drafts
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(config.absolute_url(page.url_path))}</loc>")
         if page.date:
