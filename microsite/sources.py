@@ -181,7 +181,7 @@ def _parse_source(key: str, entry: LineMap, line: int, langs: tuple[str, ...], p
     language = entry.get("language")
     if language is not None and not (isinstance(language, str) and _LANGUAGE_RE.match(language)):
         errors.append(BuildError(path, entry.line_of("language"), f"{what}: language must be a language code "
-                                                                  "such as en or zh-Hans"))
+                                                                  f"such as en or zh-Hans, got {language!r}"))
         language = None
     known = {name: parse_texts(entry, name, langs, what, path, errors, required=False)
              for name in ("author", "publisher") if entry.get(name) not in (None, UNKNOWN)}

@@ -363,7 +363,7 @@ def test_site_yaml_can_turn_extensions_off_and_on(make_project: Callable[..., Pa
     ("markdown:\n  disable: [tables]\n", "site.yaml:10: markdown: cannot disable 'tables': not a default extension "
                                          "(defaults: footnotes, def_list, abbr, admonition, md_in_html, "
                                          "pymdownx.superfences, pymdownx.highlight, pymdownx.details, "
-                                         "pymdownx.tabbed, pymdownx.tasklist, pymdownx.tilde, pymdownx.mark)"),
+                                         "pymdownx.tabbed, pymdownx.tasklist, pymdownx.tilde, pymdownx.mark, smarty)"),
     ("markdown: [footnotes]\n", "site.yaml:9: markdown: expected 'enable:' and/or 'disable:', each a list of "
                                 "extension names"),
     ("markdown:\n  enable: footnotes\n", "site.yaml:10: markdown: 'enable' must be a list of extension names"),

@@ -72,8 +72,8 @@ def test_a_source_language_must_be_a_language_tag(make_project: Callable[..., Pa
                                "    publisher: {en: Survey office, zh: 调查办公室}\n    language: English\n")
     result = run_build(make_project({"content/facts.yaml": facts}), "build")
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == ("content/facts.yaml:5: source 'survey': language must be a language tag "
-                                             "like en or zh-CN, got 'English'")
+    assert result.stderr.splitlines()[0] == ("content/facts.yaml:5: source 'survey': language must be a language code "
+                                             "such as en or zh-Hans, got 'English'")
 
 
 def test_cards_show_the_short_name_of_a_source_and_the_full_one_on_hover(real_site: Path) -> None:
@@ -85,4 +85,4 @@ def test_cards_show_the_short_name_of_a_source_and_the_full_one_on_hover(real_si
 def test_the_root_chooser_names_the_site_in_each_language(real_site: Path) -> None:
     root = soup(real_site / "index.html")
     headings = [h.get_text(strip=True) for h in root.select("main h1, main h2")]
-    assert headings == ["Beijing, China's AI capital", "北京：中国人工智能之都"]
+    assert headings == ["Beijing, China’s AI “capital”", "北京：中国人工智能“之都”"]  # site.yaml's titles

@@ -102,7 +102,7 @@ BAD_SHEETS = [
     ("bad-source-date", [("    date: {date: 2023-02, assumed: true}\n", "    date: last week\n")],
      [f"{E}:14: source 'article': date must be a date like 2022-10 or 2022-10-31, or unknown"]),
     ("bad-language", [("language: en", "language: English")],
-     [f"{E}:16: source 'article': language must be a language code such as en or zh-Hans"]),
+     [f"{E}:16: source 'article': language must be a language code such as en or zh-Hans, got 'English'"]),
     ("via-unknown-source", [("    via: article\n", "    via: articel\n")],
      [f"{E}:9: source 'report': via names unknown source 'articel'"]),
     ("unknown-source-field", [("    language: en\n", "    language: en\n    outlet: The Daily\n")],
@@ -250,7 +250,7 @@ def test_cards_tables_and_charts_say_assumed(built: Path, lang: str, meta: dict[
             ("A ‘capital’ story", "Author: Jo Writer · Publisher: not known · Date: February 2023 (assumed)", ""),
             ("Our sums", "Worked out by this site, not reported by any source", "")]),
     ("zh", [("报告", "发布方：某局 · 作者：不详 · 日期：不详 · 链接：不详", "转引自A ‘capital’ story"),
-            ("A ‘capital’ story", "作者：Jo Writer · 发布方：不详 · 日期：2023年2月（推定）", ""),
+            ("A ‘capital’ story（英文）", "作者：Jo Writer · 发布方：不详 · 日期：2023年2月（推定）", ""),
             ("本站推算", "由本站计算得出，并非来源报道的数字", "")]),
 ])
 def test_the_source_list_keeps_author_and_publisher_apart_and_says_what_is_not_known(
@@ -327,14 +327,17 @@ def test_the_real_estimate_is_credited_to_this_site_not_the_bureau(real_site: Pa
     national = rows["ai_companies_national"]
     assert (national["source_kind"], national["computed_from"], national["source_publisher_en"]) == (
         "computed", "bjeit_report", "")
-    for lang, credit in (("en", "Source: This site, from Beijing Municipal Bureau of Economy and Information "
-                                "Technology figures, October 2022"),
-                         ("zh", "来源：本站根据北京市经济和信息化局的数据推算，2022年10月")):
+    for lang, credit, short in (("en", "Source: This site, from Beijing Municipal Bureau of Economy and Information "
+                                       "Technology figures, October 2022", "This site, from Beijing Bureau of Economy "
+                                       "and IT figures"),
+                                ("zh", "来源：本站根据北京市经济和信息化局的数据推算，2022年10月", "本站根据北京市经信局的数据推算")):
         links = soup(real_site / lang / "sources/index.html").select('main a.fact[href$="#fact-ai_companies_national"]')
         assert links and {a["title"] for a in links} == {credit}
         row = soup(real_site / lang / "key-figures/index.html").select_one(
             'table.facts-table a[href="#fact-ai_companies_national"]').find_parent("tr")
-        assert row.find_all("td")[-1].get_text() == credit.split("：" if lang == "zh" else ": ", 1)[1].rsplit(
+        cell = row.find_all("td")[-1]  # the short name where space is tight; the full credit on hover
+        assert cell.get_text() == short
+        assert cell.select_one("a")["title"] == credit.split("：" if lang == "zh" else ": ", 1)[1].rsplit(
             "，" if lang == "zh" else ", ", 1)[0]
 
 

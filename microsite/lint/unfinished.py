@@ -52,14 +52,20 @@ def looks_untranslated(title: str) -> bool:
     return any(len(word) >= 3 for word in words) and not any(_NAME_RE.search(word) for word in words)
 
 
+def untranslated_title(site: Site, page: Page) -> Page | None:
+    """Return the source page when `page` is a translation whose title is still the source's, word for word."""
+    source = source_page(site, page.slug)
+    if page is not source and page.title == source.title and looks_untranslated(re.sub(FACT_RE, "", page.title)):
+        return source
+    return None
+
+
 def check_untranslated_titles(site: Site) -> list[BuildError]:
     """Return a warning for each translation whose title is still its source's, word for word."""
     problems = []
     for page in site.pages:
-        source = source_page(site, page.slug)
-        if page is source:
-            continue
-        if page.title == source.title and looks_untranslated(re.sub(FACT_RE, "", page.title)):
+        source = untranslated_title(site, page)
+        if source is not None:
             problems.append(BuildError(page.source, page.lines.get("title"),
                                        f"title '{page.title}' is the same as in {source.source}; translate it"))
     return problems

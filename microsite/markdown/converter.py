@@ -13,6 +13,7 @@ from markdown.extensions.toc import slugify_unicode
 
 from ..config import MarkdownOptions
 from ..errors import BuildError, BuildFailed, raise_if
+from .abbr import use_latin_bounds
 from .context import PageContext, Result
 from .extension import SiteExtension
 
@@ -37,7 +38,7 @@ EXTENSION_CONFIG: dict[str, dict[str, Any]] = {
 # Part of every cache key: change it whenever rendering changes.
 MARKDOWN_CONFIG = (f"{markdown.__version__}|pymdownx {pymdownx.__version__}|pygments {pygments.__version__}"
                    f"|{CORE_EXTENSIONS}|{DEFAULT_EXTENSIONS}"
-                   "|toc:unicode,2-3|facts:v3,charts,links:v2|fact-heading-ids|no-prettify|blocks:v5|images:v1|lists:v2")
+                   "|toc:unicode,2-3|facts:v3,charts,links:v2|fact-heading-ids|no-prettify|abbr:latin-bounds|blocks:v5|images:v1|lists:v2")
 
 
 def markdown_key(options: MarkdownOptions) -> str:
@@ -90,6 +91,7 @@ class Converter:
             raise BuildFailed([error]) from None
         # Prettifying only adds newlines between elements, and costs about 7% of every conversion.
         self.md.treeprocessors.deregister("prettify")
+        use_latin_bounds(self.md)
         self.footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
 
     def convert(self, body: str, ctx: PageContext) -> tuple[str, Result]:
