@@ -20,6 +20,7 @@ from .translations import MISSING
 from .write import Writer
 
 STUB_TEMPLATE = "untranslated.html"
+LISTING_TEMPLATE = "page.html"  # a folder without index.md or README.md gets page.html listing its children
 _ID_RE = re.compile(r'\sid="([^"]+)"')
 
 
@@ -28,7 +29,7 @@ class Job:
     """One page (or 'not translated yet' page) to produce, with the key of everything it shows."""
 
     out_path: str
-    kind: str  # "page" or "stub"
+    kind: str  # "page", "stub" ('not translated yet') or "listing" (a folder without a page of its own)
     lang: str
     slug: str
     key: str
@@ -75,7 +76,7 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     config = site.config
     return digest(repr((__version__, CACHE_VERSION, MARKDOWN_CONFIG, config.base_url, config.default_lang,
                         config.languages, sorted(config.title.items()), sorted(config.description.items()),
-                        config.facts_page, sorted(site.strings.items()), latest_as_of(site))))
+                        config.facts_page, config.edit_url, sorted(site.strings.items()), latest_as_of(site))))
 
 
 def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) -> list[Job]:
@@ -91,21 +92,45 @@ def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) ->
             nav = renderer.navs[lang]
             if status.state == MISSING:
                 template = site.templates.get(STUB_TEMPLATE)
-                parts: tuple[Any, ...] = ("stub", renderer.title(source), source.url_path, nav.fingerprint(""))
+                parts: tuple[Any, ...] = ("stub", renderer.title(source), source.url_path, nav.fingerprint(slug),
+                                          _children_key(renderer, slug, lang))
                 name = STUB_TEMPLATE
             else:
                 page = status.page
                 assert page is not None
                 template = site.templates.get(page.template)
-                parts = ("page", page.digest, page.template, nav.fingerprint(page.section), status.state,
-                         renderer.title(page), renderer.description(page), renderer.title(source), source.url_path)
+                parts = ("page", page.digest, page.template, nav.fingerprint(slug), status.state,
+                         renderer.title(page), renderer.description(page), renderer.title(source), source.url_path,
+                         site.updated(page))
                 name = page.template
             template_part = (name, template.digest if template else "missing",
                              site.facts.digest if template and template.uses_facts else "")
             key = digest(repr((lang_digests[lang], exists, template_part, parts)))
             kind = "stub" if status.state == MISSING else "page"
             jobs.append(Job(page_url_path(lang, slug) + "index.html", kind, lang, slug, key))
+    if slugs is None:
+        jobs.extend(plan_listings(site, renderer, lang_digests))
     return jobs
+
+
+def plan_listings(site: Site, renderer: Renderer, lang_digests: dict[str, str]) -> list[Job]:
+    """Return a job for the generated page of every folder that has no index.md or README.md."""
+    template = site.templates.get(LISTING_TEMPLATE)
+    template_part = (LISTING_TEMPLATE, template.digest if template else "missing",
+                     site.facts.digest if template and template.uses_facts else "")
+    jobs = []
+    for slug in site.listings:
+        for lang in site.config.codes:
+            parts = ("listing", renderer.navs[lang].fingerprint(slug), _children_key(renderer, slug, lang))
+            key = digest(repr((lang_digests[lang], template_part, parts)))
+            jobs.append(Job(page_url_path(lang, slug) + "index.html", "listing", lang, slug, key))
+    return jobs
+
+
+def _children_key(renderer: Renderer, slug: str, lang: str) -> str:
+    """Return a hash of what a section's listing shows of its children (titles are in the nav's fingerprint)."""
+    children = renderer.children(slug, lang)
+    return digest(repr([(child["url"], child["description"]) for child in children])) if children else ""
 
 
 def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Renderer) -> str:
@@ -169,7 +194,11 @@ def render_job(state: RenderState, job: Job) -> Outcome:
     """Render one job and write it to staging, unless its bytes equal the previous build's file."""
     renderer = state.renderer
     try:
-        if job.kind == "stub":
+        if job.kind == "listing":
+            source = f"content/{job.lang}/{job.slug}"
+            html = renderer.render_template(LISTING_TEMPLATE, renderer.listing_context(job.slug, job.lang), source)
+            deps, links, deps_fp = (), (), deps_fingerprint((), state.site, renderer)
+        elif job.kind == "stub":
             source = f"content/{job.lang}/{job.slug or 'index'}.md"
             html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
             deps: tuple[str, ...] = ()

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .gitdates import head_files
+
 INPUTS = ("site.yaml", "content", "templates", "static")
 DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel")
 CACHE_DIR = ".cache"
@@ -60,6 +62,8 @@ def snapshot(root: Path, code: bool = True) -> list[tuple[str, int, int]]:
         stats.extend(_walk(root / name))
     if not code:
         return stats
+    for path in head_files(root):  # a commit changes pages' last-updated dates, not their files
+        stats.extend(_walk(path))
     stats.extend(_walk(Path(__file__).parent))
     for package in DEPENDENCIES:  # an upgrade changes their files (find_spec does not import them)
         spec = importlib.util.find_spec(package)

@@ -15,10 +15,11 @@ import jinja2
 from . import memo
 from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest
 from .check import check_anchors, check_facts_page, check_templates, check_translations
-from .config import load_config
-from .content import load_pages
+from .config import SiteConfig, load_config
+from .content import Content, load_content
 from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
+from .gitdates import load_git_dates
 from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
@@ -91,7 +92,7 @@ def load_site(root: Path, base_url: str | None = None,
     errors: list[BuildError] = []
     loaded: dict[str, Any] = {}
     env = make_environment(config.templates_dir)
-    steps = {"pages": lambda: load_pages(config, reuse), "facts": lambda: load_facts(config),
+    steps = {"content": lambda: _load_content(config, reuse), "facts": lambda: load_facts(config),
              "strings": lambda: load_strings(config),
              "templates": lambda: load_templates(env, config.templates_dir)}
     for name, step in steps.items():
@@ -100,8 +101,16 @@ def load_site(root: Path, base_url: str | None = None,
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
-    site = Site(config, tuple(loaded["pages"]), loaded["facts"], loaded["strings"], loaded["templates"])
+    content = loaded["content"]
+    site = Site(config, tuple(content.pages), loaded["facts"], loaded["strings"], loaded["templates"],
+                content.sections, load_git_dates(root, content.pages))
     return site, env
+
+
+def _load_content(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | None) -> Content:
+    content = load_content(config, reuse)
+    raise_if(content.errors)
+    return content
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from .errors import BuildError, BuildFailed, line_of, raise_if
 from .i18n import fact_title, format_as_of, format_date, format_fact, formula_text
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
-from .nav import Nav, build_nav
+from .nav import Nav, build_nav, nav_context
 from .templates import template_error
 from .translations import OUTDATED, Status, all_statuses, page_status
 
@@ -65,8 +65,7 @@ class Renderer:
     @cached_property
     def navs(self) -> dict[str, Nav]:
         """Return the navigation of each language."""
-        return {code: build_nav([p for p in self.site.pages if p.lang == code], self.config.url, self.title)
-                for code in self.config.codes}
+        return {code: build_nav(self.site, code, self.config.url, self.title) for code in self.config.codes}
 
     @cached_property
     def statuses(self) -> dict[tuple[str, str], Status]:
@@ -228,13 +227,17 @@ class Renderer:
         language = self.config.language(page.lang)
         source = status.source
         context = self._base_context(page.lang, page.url_path, self.alternates(page.slug))
-        nav = self.navs[page.lang]
-        context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
+        context["nav"] = nav_context(self.navs[page.lang], page.slug)
+        updated = self.site.updated(page)
         context["page"] = {
             "title": self.title(page), "description": self.description(page) or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
+            "updated": format_date(updated, language) if updated else "",
+            "updated_iso": updated.isoformat() if updated else "",
+            "edit_url": self.config.edit_url + page.source if self.config.edit_url else "",
+            "extra": page.extra, "children": [],
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
             "untranslated": False, "noindex": False,
             "outdated": status.state == OUTDATED,
@@ -255,12 +258,13 @@ class Renderer:
         source = self.statuses[slug, lang].source
         url_path = page_url_path(lang, slug)
         context = self._base_context(lang, url_path, self.alternates(slug))
-        context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        context["nav"] = nav_context(self.navs[lang], slug)
         source_lang = self.config.language(source.lang)
         context["page"] = {
             "title": self.title(source), "description": self.config.description[lang], "slug": slug, "lang": lang,
             "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": {}, "children": self.children(slug, lang),
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
@@ -275,10 +279,50 @@ class Renderer:
             context["canonical"] = self.config.absolute_url("")
         context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
                                 for item in context["languages"]]
-        context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        context["nav"] = nav_context(self.navs[lang], "\0")  # the top navigation only
         context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
                            "outdated": False, "url_path": "", "lang": lang}
         return context
+
+    def children(self, slug: str, lang: str) -> list[dict[str, Any]]:
+        """Return the entries a section's listing shows: title, URL and description of each child."""
+        item = self.navs[lang].item(slug)
+        if item is None or not item.folder:
+            return []
+        listed = []
+        for child in item.children:
+            page = self.site.page(lang, child.slug)
+            if page is None and child.lang:  # not translated yet: describe it in its original language
+                page = next((p for p in (self.site.page(c, child.slug) for c in self.config.codes) if p), None)
+            listed.append({"title": child.title, "url": child.url, "lang": child.lang, "folder": child.folder,
+                           "description": self.description(page) if page else ""})
+        return listed
+
+    def listing_context(self, slug: str, lang: str) -> dict[str, Any]:
+        """Return the variables of the generated page of a folder that has no index.md or README.md."""
+        url_path = page_url_path(lang, slug)
+        context = self._base_context(lang, url_path, self.listing_alternates(slug))
+        nav = self.navs[lang]
+        context["nav"] = nav_context(nav, slug)
+        item = nav.item(slug)
+        assert item is not None
+        context["page"] = {
+            "title": item.title, "title_lang": item.lang, "description": self.config.description[lang], "slug": slug,
+            "lang": lang, "url_path": url_path, "url": self.config.url(url_path), "date": "", "date_iso": "",
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": {}, "children": self.children(slug, lang),
+            "content": Markup(""), "toc": [], "template": "page.html", "source": f"content/{lang}/{slug}",
+            "untranslated": False, "noindex": False, "outdated": False, "listing": True,
+        }
+        return context
+
+    def listing_alternates(self, slug: str) -> list[dict[str, str]]:
+        """Return hreflang alternates of a generated listing: it exists in every language."""
+        if len(self.config.languages) < 2:
+            return []
+        items = [{"hreflang": l.html_lang, "href": self.config.absolute_url(page_url_path(l.code, slug))}
+                 for l in self.config.languages]
+        x_default = "" if slug == "" else page_url_path(self.config.default_lang, slug)
+        return items + [{"hreflang": "x-default", "href": self.config.absolute_url(x_default)}]
 
     def render_template(self, name: str, context: dict[str, Any], source: str) -> str:
         """Render one template; raise BuildFailed with the template's path and line on errors."""

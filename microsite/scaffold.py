@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .config import SiteConfig
-from .content import FENCE, check_page_path, parse_page, split_front_matter
+from .content import FENCE, check_page_path, parse_page
 from .errors import BuildError, BuildFailed, decode_utf8, display_path
 from .model import body_stamp
 
@@ -49,6 +49,8 @@ def create_page(config: SiteConfig, slug: str, title: str, strings: dict[str, di
 def restamp(text: str, stamp: str) -> str:
     """Return a page's text with `translation_of` set to `stamp` (added when missing), nothing else changed."""
     newline = "\r\n" if "\r\n" in text else "\n"
+    if text.split(newline, 1)[0].rstrip() != FENCE:  # no front matter yet: add some
+        return newline.join([FENCE, f"translation_of: {stamp}", FENCE, ""]) + text
     lines = text.split(newline)
     end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
     for index in range(1, end):
@@ -80,9 +82,10 @@ def mark_translated(config: SiteConfig, path: Path) -> tuple[Path, str]:
     if not source.is_file():
         raise BuildFailed([BuildError(shown, None, f"no source page to translate from (expected content/{config.default_lang}/{rel})")])
     source_shown = f"content/{config.default_lang}/{rel}"
-    _, body, _ = split_front_matter(decode_utf8(source.read_bytes(), source_shown).replace("\r\n", "\n"), source_shown)
-    stamp = body_stamp(body)
+    source_page = parse_page(decode_utf8(source.read_bytes(), source_shown), source_shown, config.default_lang, rel,
+                             config.extra_front_matter)
+    stamp = body_stamp(source_page.body)  # the body as the build sees it (a '# Title' line is the title)
     text = decode_utf8(path.read_bytes(), shown)
-    parse_page(text, shown, lang, rel)  # refuse to touch a page that does not parse
+    parse_page(text, shown, lang, rel, config.extra_front_matter)  # refuse to touch a page that does not parse
     path.write_bytes(restamp(text, stamp).encode("utf-8"))
     return source, stamp

@@ -88,8 +88,9 @@ class Preview(Builder):
     def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
         """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
 
-        A changed title, weight or date shows on other pages (navigation, sitemap), and an added
-        or removed file changes links and translations: those take the full build.
+        A changed title, weight, date or description shows on other pages (navigation, section
+        listings, sitemap), and an added or removed file changes links and translations: those
+        take the full build.
         """
         if self.site is None or self.errors or not changed:
             return None
@@ -102,7 +103,8 @@ class Preview(Builder):
             if old is None or not Path(path).is_file():
                 return None
             page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if (page.title, page.weight, page.date) != (old.title, old.weight, old.date):
+            if (page.title, page.weight, page.date, page.description) != (old.title, old.weight, old.date,
+                                                                            old.description):
                 return None
             pages.append(page)
         return pages

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, snapshot
 
-ALLOWED_KEYS = "title, description, date, weight, template, translation_of"
+ALLOWED_KEYS = ("title, description, date, weight, template, translation_of; "
+                "site.yaml's extra_front_matter can declare more")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -41,8 +42,8 @@ def test_nav_follows_weight_then_title(make_project):
     site = built(make_project())
     nav = soup(site / "en/about/team/index.html").select("nav.site-nav a")
     assert [a.get_text() for a in nav] == ["Home", "About", "Figures"]  # weights 0, 10, 20
-    section = soup(site / "en/about/team/index.html").select("nav.section-nav a")
-    assert [a.get_text() for a in section] == ["About", "Team"]  # the section's index page first
+    section = soup(site / "en/about/team/index.html").select("nav.sidebar a")
+    assert [a.get_text() for a in section] == ["About", "Team"]  # the section's own page first
 
 
 def test_every_internal_link_resolves_to_a_built_file(make_project):
@@ -144,7 +145,7 @@ BAD_INPUTS = {
         [f"{TEAM}:4: invalid YAML: did not find expected ',' or ']'"]),
     "missing title": (
         {TEAM: "---\nweight: 5\n---\nThe team.\n"},
-        [f"{TEAM}:1: front matter: missing 'title'"]),
+        [f"{TEAM}:1: no title: add 'title:' to the front matter or start the page with a '# Title' line"]),
     "unknown front matter key": (
         {TEAM: "---\ntitle: Team\nweight: 5\nauthor: Ann\n---\nThe team.\n"},
         [f"{TEAM}:4: front matter: unknown key 'author' (allowed: {ALLOWED_KEYS})"]),
@@ -165,8 +166,9 @@ BAD_INPUTS = {
     "unknown template": (
         {TEAM: "---\ntitle: Team\ntemplate: fancy.html\n---\nThe team.\n"},
         [f"{TEAM}:3: unknown template 'fancy.html' (templates/ has: 404.html, base.html, home.html, "
-         "key-figures.html, page.html, partials/fact_card.html, partials/lang_switch.html, partials/nav.html, "
-         "partials/notices.html, root.html, untranslated.html)"]),
+         "key-figures.html, page.html, partials/breadcrumbs.html, partials/children.html, partials/fact_card.html, "
+         "partials/lang_switch.html, partials/nav.html, partials/notices.html, partials/page_meta.html, "
+         "partials/pager.html, partials/sidebar.html, partials/toc.html, root.html, untranslated.html)"]),
     "Jinja syntax error": (
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n{% if page.title %}\n'
                                 "{{ page.content }}\n{% endblock %}\n"},
@@ -177,7 +179,7 @@ BAD_INPUTS = {
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n'
                                 "{{ page.subtitle }}\n{% endblock %}\n"},
         [f"templates/page.html:4: undefined variable: 'dict object' has no attribute 'subtitle' (rendering {p})"
-         for p in ("content/en/about/index.md", TEAM, "content/zh/about/index.md")]),
+         for p in ("content/en/about/index.md", TEAM, "content/zh/about/index.md", "content/zh/about/team.md")]),
     "file not in UTF-8": (
         {"content/zh/about/index.md": "---\ntitle: 关于\n---\n第一行\n".encode("gbk")},
         ["content/zh/about/index.md:2: not valid UTF-8 (byte 0xb9 at offset 11); save the file as UTF-8"]),
@@ -229,7 +231,7 @@ def test_all_errors_of_one_build_are_reported_together(make_project):
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{TEAM}:1: front matter: missing 'title'",
+        f"{TEAM}:1: no title: add 'title:' to the front matter or start the page with a '# Title' line",
         f"content/en/figures.md:3: front matter: unknown key 'colour' (allowed: {ALLOWED_KEYS})",
         "failed: 2 errors"]
 
