@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import Any, Iterable
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError
-from .model import Site, page_url_path
+from .markdown.text import blank_code
+from .model import Page, Site, page_url_path
+from .sections import check_section_names
+from .suggest import closest_id, closest_path
+from .targets import FileTargets
 from .translations import MISSING, OUTDATED, Status, all_statuses
 
 
@@ -44,8 +50,45 @@ def check_translations(site: Site, statuses: Iterable[Status] | None = None) -> 
     return problems
 
 
+def check_sections(site: Site) -> list[BuildError]:
+    """Return an error for each name in a _section.yaml `order` or `hidden` list that is not in its folder."""
+    children: dict[str, set[str]] = {}
+    for slug in (*site.slugs, *site.folders):
+        if slug:
+            folder, _, name = slug.rpartition("/")
+            children.setdefault(folder, set()).add(name)
+    return check_section_names(site.sections, children)
+
+
+def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None = None,
+                slugs: set[str] | None = None) -> list[BuildError]:
+    """Return an error at every line where a link leads to no page or file, with the closest one that exists.
+
+    `outputs` maps output paths to records with `broken` links; with `slugs`, only those pages are checked.
+    """
+    errors = []
+    known = sorted({*site.slugs, *site.folders})
+    for page in site.pages:
+        record = outputs.get(page.out_path)
+        if record is None or (slugs is not None and page.slug not in slugs):
+            continue
+        for kind, href, lang, guess in sorted(getattr(record, "broken", ())):
+            if kind == "outside":
+                message = f"link '{href}' points outside content/"
+            elif kind == "page":
+                found = closest_path(guess, known)
+                hint = f"; did you mean '{link_like(href, site, page, lang, found)}'?" if found is not None else ""
+                message = f"link to a missing page '{href}'{hint}"
+            else:
+                found = closest_path(guess, files.siblings(guess)) if files is not None else None
+                hint = f"; did you mean '{file_link_like(href, guess, found)}'?" if found is not None else ""
+                message = f"link to a missing file '{href}'{hint}"
+            errors.extend(BuildError(page.source, line, message) for line in link_lines(page, href))
+    return errors
+
+
 def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = None) -> list[BuildError]:
-    """Return an error for each link to a #fragment that the target page does not have.
+    """Return an error at every line linking to a #fragment the target page does not have, with the closest id.
 
     `outputs` maps output paths to records with `links` and `ids`; with `slugs`, only links from
     or to those pages are checked (the preview's partial rebuilds).
@@ -58,17 +101,57 @@ def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = 
         links = record.links
         if slugs is not None and page.slug not in slugs:  # the preview: only links to the edited pages
             links = [link for link in links if link[1] in slugs]
-        for lang, slug, fragment in sorted(links):
+        for lang, slug, fragment, href in sorted(links):
             if not fragment:
                 continue
             target = outputs.get(page_url_path(lang, slug) + "index.html")
-            if target is None or unquote(fragment) not in target.ids:
-                missing = "not translated yet" if site.page(lang, slug) is None else "has no such heading or id"
-                line = None
-                for line_no, text in enumerate(page.body.split("\n"), page.body_line):
-                    if "#" + fragment in text:
-                        line = line_no
-                        break
-                errors.append(BuildError(page.source, line, f"link to '#{fragment}' on /{page_url_path(lang, slug)}: "
-                                                            f"the page {missing}"))
+            if target is None or getattr(target, "errors", ()) or unquote(fragment) in target.ids:
+                continue  # a target that failed to render has its own error
+            if site.page(lang, slug) is None and slug not in site.folders:
+                missing, hint = "not translated yet", ""
+            else:
+                found = closest_id(unquote(fragment), target.ids)
+                missing, hint = "has no such heading or id", f"; did you mean '#{found}'?" if found else ""
+            where = "this page" if (lang, slug) == (page.lang, page.slug) else f"/{page_url_path(lang, slug)}"
+            message = f"link to '#{fragment}' on {where}: the page {missing}{hint}"
+            errors.extend(BuildError(page.source, line, message) for line in link_lines(page, href))
     return errors
+
+
+def link_lines(page: Page, href: str) -> list[int | None]:
+    """Return every line of a page's body where `href` is written as a link target (outside code)."""
+    body = blank_code(page.body)
+    pattern = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|href=[\"']|<)" + re.escape(href) + r"(?=[\s)>\"']|$)", re.M)
+    lines = sorted({body.count("\n", 0, match.start()) + page.body_line for match in pattern.finditer(body)})
+    if not lines:
+        index = body.find(href)
+        lines = [body.count("\n", 0, index) + page.body_line] if index >= 0 else []
+    return lines or [None]  # type: ignore[list-item]
+
+
+def link_like(href: str, site: Site, page: Page, lang: str, slug: str) -> str:
+    """Return a link to `slug` written the way `href` was: absolute or relative, .md file, folder or bare path."""
+    parts = urlsplit(href)
+    path, fragment = parts.path, f"#{parts.fragment}" if parts.fragment else ""
+    if path.startswith("/"):
+        prefix = f"/{lang}/" if path.strip("/").split("/")[0] in site.config.codes else "/"
+        return prefix + (f"{slug}/" if slug else "") + fragment
+    here = posixpath.dirname(f"{page.lang}/{page.rel}")
+    if path.endswith(".md"):
+        target = next((p for p in (site.page(code, slug) for code in (lang, *site.config.codes)) if p), None)
+        if target is not None:
+            return posixpath.relpath(f"{lang}/{target.rel}", here) + fragment
+    relative = posixpath.relpath(f"{lang}/{slug}".rstrip("/"), here)
+    if relative == ".":
+        relative = "./"
+    elif path.endswith("/") or slug in site.folders:
+        relative += "/"
+    return relative + fragment
+
+
+def file_link_like(href: str, guess: str, found: str) -> str:
+    """Return `href` with its file name replaced by the one that exists."""
+    path = urlsplit(href).path
+    written = posixpath.dirname(path)
+    name = found.rpartition("/")[2]
+    return f"{written}/{name}" if written else name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -47,20 +47,23 @@ class Outcome:
     written: bool = False
     deps: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
-    links: tuple[tuple[str, str, str], ...] = ()
+    links: tuple[tuple[str, str, str, str], ...] = ()  # (lang, slug, fragment, href as written)
     deps_fp: str = ""  # the state of `deps` when the output was made
     errors: tuple[BuildError, ...] = ()
+    broken: tuple[tuple[str, str, str, str], ...] = ()  # links that lead nowhere: (kind, href, lang, best guess)
 
     def to_entry(self) -> dict[str, Any]:
         """Return the manifest entry of this output."""
         return {"key": self.key, "hash": self.hash, "size": self.size, "mtime": self.mtime, "deps": list(self.deps),
-                "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links]}
+                "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links],
+                "broken": [list(link) for link in self.broken]}
 
     @classmethod
     def from_entry(cls, path: str, entry: dict[str, Any]) -> "Outcome":
         """Return the outcome a manifest entry records (the file was not written by this build)."""
         return cls(path, entry["key"], entry["hash"], entry["size"], entry["mtime"], False, tuple(entry["deps"]),
-                   tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"])
+                   tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"],
+                   broken=tuple(tuple(link) for link in entry["broken"]))
 
     def still_there(self, out: Path) -> bool:
         """Return whether the file this outcome describes is still in `out` exactly as written."""
@@ -140,6 +143,8 @@ def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Re
         if dep.startswith("page:"):
             lang, _, slug = dep[5:].partition("/")
             parts.append(f"{dep}={renderer.resolve(lang, slug)}")
+        elif dep.startswith("file:"):
+            parts.append(f"{dep}={renderer.files.exists(dep[5:])}")
         else:
             parts.append(f"{dep}={site.facts.fingerprint(dep)}")
     return digest("|".join(parts))
@@ -155,7 +160,7 @@ def body_key(site: Site, page: Page) -> str:
     """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
     config = site.config
     return digest(repr((CACHE_VERSION, MARKDOWN_CONFIG, page.lang, page.rel, page.body, config.base_path,
-                        config.facts_page)))
+                        config.facts_page, site.strings[page.lang].get("heading_link", ""))))
 
 
 @dataclass
@@ -179,20 +184,48 @@ def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[s
     entry = state.cache.get(key)
     if entry is not None and entry.get("deps_fp") == deps_fingerprint(entry["deps"], site, renderer):
         result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),
-                        links={tuple(link) for link in entry["links"]})
+                        links={tuple(link) for link in entry["links"]},  # type: ignore[misc]
+                        broken={tuple(link) for link in entry["broken"]})  # type: ignore[misc]
         return entry["html"], result, tuple(entry["deps"]), entry["deps_fp"]
     html, result = renderer.convert(page)
-    deps = tuple(sorted(result.refs) + sorted({f"page:{lang}/{slug}" for lang, slug, _ in result.links}))
+    # A broken link is a dependency too: the page that fixes it (by appearing) makes this body convert again.
+    pages = {f"page:{lang}/{slug}" for lang, slug, *_ in result.links}
+    pages |= {f"page:{lang}/{guess}" for kind, _, lang, guess in result.broken if kind == "page"}
+    files = {f"file:{path}" for path in result.files} | {f"file:{guess}" for kind, _, _, guess in result.broken
+                                                          if kind == "file"}
+    deps = tuple(sorted(result.refs) + sorted(pages) + sorted(files))
     deps_fp = deps_fingerprint(deps, site, renderer)
     state.cache.put(key, {"html": html, "toc": result.toc, "ids": sorted(result.ids), "refs": sorted(result.refs),
-                          "links": sorted(result.links), "deps": list(deps), "deps_fp": deps_fp},
-                    keep=state.keep_in_memory)
+                          "links": sorted(result.links), "broken": sorted(result.broken), "deps": list(deps),
+                          "deps_fp": deps_fp}, keep=state.keep_in_memory)
     return html, result, deps, deps_fp
+
+
+def convert_all(site: Site, renderer: Renderer, cache: BodyCache) -> tuple[dict[str, Outcome], list[BuildError]]:
+    """Convert every page body (from the cache when unchanged), render nothing: its links, ids, and errors.
+
+    A build whose pages did not all load uses it to report link errors in the same run.
+    """
+    state = RenderState(site, renderer, cache, None, {}, Path())  # type: ignore[arg-type]  # writes nothing
+    records, errors = {}, []
+    for page in site.pages:
+        if not page.digest:  # a stand-in for a file that did not load
+            continue
+        try:
+            _, result, _, _ = convert_cached(state, page)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        records[page.out_path] = Outcome(page.out_path, ids=tuple(sorted(result.ids)),
+                                         links=tuple(sorted(result.links)), broken=tuple(sorted(result.broken)))
+    cache.flush()
+    return records, errors
 
 
 def render_job(state: RenderState, job: Job) -> Outcome:
     """Render one job and write it to staging, unless its bytes equal the previous build's file."""
     renderer = state.renderer
+    broken: tuple[tuple[str, str, str, str], ...] = ()
     try:
         if job.kind == "listing":
             source = f"content/{job.lang}/{job.slug}"
@@ -202,7 +235,7 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             source = f"content/{job.lang}/{job.slug or 'index'}.md"
             html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
             deps: tuple[str, ...] = ()
-            links: tuple[tuple[str, str, str], ...] = ()
+            links: tuple[tuple[str, str, str, str], ...] = ()
             deps_fp = deps_fingerprint(deps, state.site, renderer)
         else:
             page = state.site.page(job.lang, job.slug)
@@ -210,15 +243,16 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             body, result, deps, deps_fp = convert_cached(state, page)
             html = renderer.render_template(page.template, renderer.page_context(page, body, result), page.source)
             links = tuple(sorted(result.links))
+            broken = tuple(sorted(result.broken))
     except BuildFailed as exc:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
-    return store(state, job.out_path, data, job.key, deps, ids, links, deps_fp)
+    return replace(store(state, job.out_path, data, job.key, deps, ids, links, deps_fp), broken=broken)
 
 
 def store(state: RenderState, out_path: str, data: bytes, key: str = "", deps: tuple[str, ...] = (),
-          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str], ...] = (), deps_fp: str = "") -> Outcome:
+          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str, str], ...] = (), deps_fp: str = "") -> Outcome:
     """Write an output to staging; when the previous build has the same bytes, keep that file instead."""
     hashed = digest(data)
     old = state.previous.get(out_path)

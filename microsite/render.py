@@ -17,6 +17,8 @@ from .i18n import fact_title, format_as_of, format_date, format_fact, formula_te
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav, nav_context
+from .outputs import render_extras
+from .targets import FileTargets
 from .templates import template_error
 from .translations import OUTDATED, Status, all_statuses, page_status
 
@@ -152,16 +154,28 @@ class Renderer:
         return self._charts[key, lang]
 
     def resolve(self, lang: str, slug: str) -> str | None:
-        """Return the URL path of a page, or of its 'not translated yet' page when only another language has it."""
-        if any(self.site.page(code, slug) for code in self.config.codes):
+        """Return the URL path of a page or section in `lang` (a 'not translated yet' page or listing included)."""
+        if slug in self._folders or any(self.site.page(code, slug) for code in self.config.codes):
             return page_url_path(lang, slug)
         return None
 
+    @cached_property
+    def _folders(self) -> frozenset[str]:
+        return frozenset(self.site.folders)
+
+    @cached_property
+    def files(self) -> FileTargets:
+        """Return what the build publishes besides pages, for links to files."""
+        return FileTargets(self.site, lambda: set(render_extras(self.site)))
+
     def convert(self, page: Page) -> tuple[str, Result]:
-        """Return the HTML of a page's Markdown body; unknown references raise BuildFailed."""
+        """Return the HTML of a page's Markdown body; unknown facts and charts raise BuildFailed.
+
+        Broken links do not: they are in the result, and check.py reports them with every line.
+        """
         ctx = PageContext(page.lang, page.rel, self.langs[page.lang].fact_views,
                           lambda key: self.chart_html(key, page.lang), self.resolve, self.config.url,
-                          self.config.codes)
+                          self.config.codes, self.files.exists, self.site.strings[page.lang].get("heading_link", ""))
         html, result = self.converter.convert(page.body, ctx)
         raise_if([self._reference_error(page, kind, text) for kind, text in result.unknown])
         return html, result
@@ -170,18 +184,9 @@ class Renderer:
         body = blank_code(page.body)  # a reference written inside code is not the one that failed
         if kind == "fact":
             return BuildError(page.source, line_of(body, "{{fact:" + text, page.body_line), self._unknown_fact(text))
-        if kind == "chart":
-            known = ", ".join(self.site.facts.charts) or "none defined"
-            return BuildError(page.source, line_of(body, "{{chart:" + text, page.body_line),
-                              f"unknown chart '{text}' (known: {known})")
-        line = line_of(body, text, page.body_line)
-        messages = {
-            "page": f"link to a missing page '{text}'",
-            "outside": f"link '{text}' points outside content/",
-            "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
-                        "and files in static/ as /static/...",
-        }
-        return BuildError(page.source, line, messages[kind])
+        known = ", ".join(self.site.facts.charts) or "none defined"
+        return BuildError(page.source, line_of(body, "{{chart:" + text, page.body_line),
+                          f"unknown chart '{text}' (known: {known})")
 
     # -- template context ------------------------------------------------------------------------
 

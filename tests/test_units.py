@@ -139,16 +139,22 @@ def context(rel: str = "plan/index.md", lang: str = "en") -> PageContext:
     return PageContext(lang, rel, {"firms": FactView("1,048", "Source: Survey, October 2022", "/r/en/figures/#fact-firms")},
                        lambda key: "<figure>chart</figure>" if key == "shares" else None,
                        lambda lang, slug: f"{lang}/{slug}/".replace("//", "/") if (lang, slug) in existing else None,
-                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"))
+                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"), lambda path: path == "static/a.css")
 
 
 @pytest.mark.parametrize("href, expected", [
-    ("talent.md", ("en", "plan/talent", "")), ("talent.md#人才", ("en", "plan/talent", "人才")),
-    ("../index.md", ("en", "", "")), ("../../zh/plan/talent.md", ("zh", "plan/talent", "")),
-    ("../../../x.md", "link points outside the content folders"),
+    ("talent.md", ("page", "en", "plan/talent", "", True)), ("talent.md#人才", ("page", "en", "plan/talent", "人才", True)),
+    ("../index.md", ("page", "en", "", "", True)), ("../../zh/plan/talent.md", ("page", "zh", "plan/talent", "", True)),
+    ("./talent", ("page", "en", "plan/talent", "", True)), ("talent/", ("page", "en", "plan/talent", "", True)),
+    ("../", ("page", "en", "", "", True)), ("/plan/talent/", ("page", "en", "plan/talent", "", True)),
+    ("/zh/plan/talent/#x", ("page", "zh", "plan/talent", "x", True)), ("#top", ("page", "en", "plan", "top", True)),
+    ("talnt.md", ("page", "en", "plan/talnt", "", False)), ("/static/no.css", ("file", "en", "static/no.css", "", False)),
+    ("../../../x.md", ("outside", "en", "../x.md", "", False)),
 ])
-def test_relative_markdown_links_resolve_to_pages(href, expected):
-    assert resolve_link(href, context()) == expected
+def test_links_resolve_to_pages_in_every_form(href, expected):
+    target, found = resolve_link(href, context())
+    assert (target.kind, target.lang, target.path, target.fragment, found) == expected
+    assert resolve_link("https://example.org/", context()) is None and resolve_link("mailto:a@b.c", context()) is None
 
 
 def test_markdown_renders_facts_links_charts_and_heading_ids():
@@ -163,12 +169,13 @@ def test_markdown_renders_facts_links_charts_and_heading_ids():
     assert "<figure>chart</figure>" in html and '<h2 id="北京的-ai">北京的 AI</h2>' in html
     assert result.refs == {"fact:firms", "chart:shares"} and result.unknown == []
     assert result.ids == {"talent", "北京的-ai"}
-    assert result.links == {("en", "plan/talent", "x"), ("en", "", "")}
+    assert result.links == {("en", "plan/talent", "x", "talent.md#x"), ("en", "", "", "../index.md")}
 
 
 def test_unknown_references_are_collected_not_rendered_silently():
     html, result = Converter().convert("{{fact:nope}} [a](missing.md) [b](img.png)\n\n{{chart:nope}}\n", context())
-    assert sorted(result.unknown) == [("chart", "nope"), ("fact", "nope"), ("page", "missing.md"), ("relative", "img.png")]
+    assert sorted(result.unknown) == [("chart", "nope"), ("fact", "nope")]
+    assert sorted(result.broken) == [("file", "img.png", "en", "en/plan/img.png"), ("page", "missing.md", "en", "plan/missing")]
 
 
 def test_the_converter_is_reused_between_pages():

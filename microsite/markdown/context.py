@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..model import slug_of
+
 
 @dataclass(frozen=True)
 class FactView:
@@ -26,6 +28,13 @@ class PageContext:
     resolve: Callable[[str, str], str | None]  # (lang, slug) -> URL path of an existing page
     url: Callable[[str], str]  # site path -> URL under base_url's path
     langs: tuple[str, ...]
+    file_exists: Callable[[str], bool] = lambda path: False  # site path -> whether the build publishes that file
+    heading_link: str = ""  # the accessible name of a heading's link, with {heading}; "" for no heading links
+
+    @property
+    def slug(self) -> str:
+        """Return the slug of the page being converted."""
+        return slug_of(self.rel)
 
 
 @dataclass
@@ -35,5 +44,7 @@ class Result:
     toc: list = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     refs: set[str] = field(default_factory=set)  # "fact:key" and "chart:key"
-    links: set[tuple[str, str, str]] = field(default_factory=set)  # (lang, slug, fragment)
-    unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text as written)
+    links: set[tuple[str, str, str, str]] = field(default_factory=set)  # (lang, slug, fragment, href as written)
+    files: set[str] = field(default_factory=set)  # site paths of the published files it links to
+    broken: set[tuple[str, str, str, str]] = field(default_factory=set)  # (kind, href, lang, best guess)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text as written): facts and charts

@@ -11,7 +11,7 @@ from .extension import SiteExtension
 EXTENSIONS = ("tables", "fenced_code", "toc", "attr_list")
 EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "permalink": False, "toc_depth": "2-3"}}
 # Part of every cache key: change it whenever rendering changes.
-MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v2|fact-heading-ids|no-prettify"
+MARKDOWN_CONFIG = f"{markdown.__version__}|{EXTENSIONS}|toc:unicode,2-3|facts,charts,links:v3|fact-heading-ids|heading-links|no-prettify"
 
 
 class Converter:
