@@ -126,9 +126,9 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
         pass
 
 
-def settings(base_url: str | None, strict: bool) -> str:
+def settings(base_url: str | None, strict: bool, links: str | None = None) -> str:
     """Return the build options that change the output, as part of the key."""
-    return repr((base_url, strict))
+    return repr((base_url, strict, links))
 
 
 def summary_line(counts: dict[str, Any], seconds: float, work: str, out: Path) -> str:

@@ -184,7 +184,7 @@ class Builder:
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo and not result.link_warnings:  # a build with warnings runs again, to show them again
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts(),
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links), stats, result.counts(),
                           outputs)
         return result
 

@@ -225,8 +225,14 @@ class SiteApp:
 
 
 def _print_result(result: BuildResult) -> None:
+    _print_warnings(result)
     print(f"rebuilt in {result.seconds * 1000:.0f} ms: {_count(result.rendered, 'page')} rendered, "
           f"{_count(result.written, 'file')} written", flush=True)
+
+
+def _print_warnings(result: BuildResult) -> None:
+    for warning in result.link_warnings:  # --links warn: broken links do not stop the preview, and are not hidden
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _count(number: int, noun: str) -> str:
@@ -263,7 +269,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     from tornado import ioloop
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
-                           cache=not args.no_cache)
+                           cache=not args.no_cache, links=args.links)
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
@@ -276,6 +282,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     loop = ioloop.IOLoop.current()
     try:
         result = preview.build()
+        _print_warnings(result)
         print(result.summary(shown_out=args.out), flush=True)
     except BuildFailed as exc:
         _print_errors(exc.errors)
