@@ -67,7 +67,7 @@ def test_markdown_links_become_page_urls_and_chinese_headings_get_ids(make_proje
     about_zh = soup(site / "zh/about/index.html")
     heading = about_zh.find("h2", string="团队 and people")
     assert heading["id"] == "团队-and-people"
-    link = about_zh.select_one("article a[href*='#']")
+    link = about_zh.select_one("article p a[href*='#']")
     assert link.get_text() == "首页" and link["href"] == "/zh/#关于我们"
     assert soup(site / "zh/index.html").find(id="关于我们") is not None
 

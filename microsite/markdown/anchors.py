@@ -12,7 +12,7 @@ import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 import markdown
-from markdown.extensions.toc import stashedHTML2text, unescape
+from markdown.extensions.toc import render_inner_html, strip_tags, unescape
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class HeadingLinks(Treeprocessor):
             parent.remove(heading)
             wrapper.append(heading)
             wrapper.tail, heading.tail = heading.tail, None
-            text = unescape(stashedHTML2text("".join(heading.itertext()), self.md)).strip()
+            text = unescape(strip_tags(render_inner_html(heading, self.md))).strip()
             link = etree.SubElement(wrapper, "a", {"class": "heading-link", "href": "#" + heading.get("id", "")})
             etree.SubElement(link, "span", {"class": "visually-hidden"}).text = name.format(heading=text)
             etree.SubElement(link, "span", {"aria-hidden": "true"}).text = "#"
