@@ -148,27 +148,31 @@ def build_nav(site: Site, lang: str, url: Callable[[str], str] = lambda path: "/
 
 
 def _entries(site: Site, lang: str, title: Callable[[Page], str]) -> dict[str, tuple[str, str, int]]:
-    """Return slug -> (title shown, its HTML lang if another language's, weight) for every slug of the site."""
+    """Return slug -> (title shown, its HTML lang if another language's, weight) for every slug of the site.
+
+    The title is the first of: this language's _section.yaml title, this language's page, the default
+    language's _section.yaml title, the page in the language it was written in, the folder's name.
+    """
     config = site.config
-    order = [lang, config.default_lang, *(code for code in config.codes if code not in (lang, config.default_lang))]
+    default = config.default_lang
+    order = [lang, default, *(code for code in config.codes if code not in (lang, default))]
     html_lang = {language.code: language.html_lang for language in config.languages}
     entries = {}
     for slug in sorted(set(site.slugs) | set(site.folders)):
         pages = [page for page in (site.page(code, slug) for code in order) if page is not None]
-        metas = [meta for meta in (site.sections.get((code, slug)) for code in order) if meta is not None]
-        named = [meta for meta in metas if meta.title]
-        if named and named[0].lang == lang:
-            shown, tag = named[0].title, ""
+        own, fallback = site.sections.get((lang, slug)), site.sections.get((default, slug)) if lang != default else None
+        if own and own.title:
+            shown, tag = own.title, ""
         elif pages and pages[0].lang == lang:
             shown, tag = title(pages[0]), ""
-        elif named:
-            shown, tag = named[0].title, html_lang[named[0].lang]
+        elif fallback and fallback.title:
+            shown, tag = fallback.title, html_lang[default]
         elif pages:
             shown, tag = title(pages[0]), html_lang[pages[0].lang]
         else:
             shown, tag = (humanize(slug.rpartition("/")[2]) if slug else config.title[lang]), ""
-        weights = [meta.weight for meta in metas if meta.weight is not None] + [page.weight for page in pages]
-        entries[slug] = (shown, tag, weights[0] if weights else 0)
+        weights = [meta.weight for meta in (own, fallback) if meta and meta.weight is not None]
+        entries[slug] = (shown, tag, weights[0] if weights else pages[0].weight if pages else 0)
     return entries
 
 

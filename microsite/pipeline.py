@@ -175,7 +175,7 @@ class Builder:
             records, errors = convert_all(site, renderer, self.cache)
             raise BuildFailed(load_errors + problems + errors + ([] if warn else check_links(site, records, renderer.files)))
         warnings = check_translations(site, renderer.statuses.values())
-        raise_if(problems + (warnings if options.strict else []))
+        raise_if(problems)  # --strict's translation errors come after rendering, with the link errors
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)
@@ -206,7 +206,8 @@ class Builder:
             scope = None if extras else {job.slug for job in jobs}
             link_problems = check_links(site, outcomes, renderer.files, scope) + check_anchors(site, outcomes, scope)
             warn = (options.links or site.config.links) == "warn" and not options.strict
-            raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems))
+            raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems)
+                     + (list(warnings) if options.strict else []))
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))

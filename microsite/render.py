@@ -159,6 +159,11 @@ class Renderer:
             return page_url_path(lang, slug)
         return None
 
+    @property
+    def no_extra(self) -> dict[str, Any]:
+        """Return `page.extra` of a page with no front matter of its own (a listing, a 'not translated yet' page)."""
+        return {key: None for key in self.config.extra_front_matter}
+
     @cached_property
     def _folders(self) -> frozenset[str]:
         return frozenset(self.site.folders)
@@ -269,7 +274,7 @@ class Renderer:
             "title": self.title(source), "description": self.config.description[lang], "slug": slug, "lang": lang,
             "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
-            "updated": "", "updated_iso": "", "edit_url": "", "extra": {}, "children": self.children(slug, lang),
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra, "children": self.children(slug, lang),
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
@@ -300,7 +305,8 @@ class Renderer:
             if page is None and child.lang:  # not translated yet: describe it in its original language
                 page = next((p for p in (self.site.page(c, child.slug) for c in self.config.codes) if p), None)
             listed.append({"title": child.title, "url": child.url, "lang": child.lang, "folder": child.folder,
-                           "description": self.description(page) if page else ""})
+                           "description": self.description(page) if page else "",
+                           "lang_code": page.lang if page and child.lang else ""})
         return listed
 
     def listing_context(self, slug: str, lang: str) -> dict[str, Any]:
@@ -314,7 +320,7 @@ class Renderer:
         context["page"] = {
             "title": item.title, "title_lang": item.lang, "description": self.config.description[lang], "slug": slug,
             "lang": lang, "url_path": url_path, "url": self.config.url(url_path), "date": "", "date_iso": "",
-            "updated": "", "updated_iso": "", "edit_url": "", "extra": {}, "children": self.children(slug, lang),
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra, "children": self.children(slug, lang),
             "content": Markup(""), "toc": [], "template": "page.html", "source": f"content/{lang}/{slug}",
             "untranslated": False, "noindex": False, "outdated": False, "listing": True,
         }

@@ -32,12 +32,12 @@ class SectionMeta:
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
 
-def parse_section_meta(text: str, source: str, lang: str, slug: str) -> SectionMeta:
-    """Parse one _section.yaml; raise BuildFailed listing every problem."""
+def parse_section_meta(text: str, source: str, lang: str, slug: str) -> tuple[SectionMeta, list[BuildError]]:
+    """Parse one _section.yaml; return what it says and its problems (an unknown key does not hide the rest)."""
     data, errors = parse_yaml(text, source)
     raise_if(errors)
     if data is None:
-        return SectionMeta(lang, slug, source)
+        return SectionMeta(lang, slug, source), []
     if not isinstance(data, LineMap):
         raise BuildFailed([BuildError(source, 1, f"expected 'key: value' lines ({', '.join(SECTION_KEYS)})")])
     for key in data:
@@ -59,9 +59,10 @@ def parse_section_meta(text: str, source: str, lang: str, slug: str) -> SectionM
             errors.append(BuildError(source, data.line_of(key), f"'{key}' must be a list of page or folder names"))
             value = []
         lists[key] = tuple(item.strip("/").removesuffix(".md") for item in value)
-    raise_if(errors)
-    return SectionMeta(lang, slug, source, str(title).strip(), weight, lists["order"], lists["hidden"],
-                       dict(data.lines))
+    meta = SectionMeta(lang, slug, source, title.strip() if isinstance(title, str) else "",
+                       weight if isinstance(weight, int) and not isinstance(weight, bool) else None,
+                       lists["order"], lists["hidden"], dict(data.lines))
+    return meta, errors
 
 
 def load_section_metas(files: list[tuple[str, str, Path]]) -> tuple[dict[tuple[str, str], SectionMeta], list[BuildError]]:
@@ -70,9 +71,10 @@ def load_section_metas(files: list[tuple[str, str, Path]]) -> tuple[dict[tuple[s
     for lang, slug, path in files:
         source = f"content/{lang}/{slug + '/' if slug else ''}{SECTION_FILE}"
         try:
-            metas[lang, slug] = parse_section_meta(decode_utf8(path.read_bytes(), source), source, lang, slug)
+            metas[lang, slug], problems = parse_section_meta(decode_utf8(path.read_bytes(), source), source, lang, slug)
         except BuildFailed as exc:
-            errors.extend(exc.errors)
+            problems = exc.errors
+        errors.extend(problems)
     return metas, errors
 
 
