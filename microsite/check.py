@@ -15,6 +15,8 @@ from .suggest import closest_id, closest_path
 from .targets import FileTargets
 from .translations import MISSING, OUTDATED, Status, all_statuses
 
+TEMPLATE_IDS = {"main"}  # ids every page has from base.html: never what a link to a heading meant
+
 
 
 def check_templates(site: Site) -> list[BuildError]:
@@ -77,7 +79,13 @@ def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None =
                 message = f"link '{href}' points outside content/"
             elif kind == "page":
                 found = closest_path(guess, known)
-                hint = f"; did you mean '{link_like(href, site, page, lang, found)}'?" if found is not None else ""
+                if found is not None:
+                    hint = f"; did you mean '{link_like(href, site, page, lang, found)}'?"
+                else:
+                    above = nearest_section(guess, known)
+                    section = link_like(href.partition("#")[0], site, page, lang, above) if above else ""
+                    hint = "; no page has a similar path" + (
+                        f" (the nearest section above it is '{section}')" if above else "")
                 message = f"link to a missing page '{href}'{hint}"
             else:
                 found = closest_path(guess, files.siblings(guess)) if files is not None else None
@@ -110,12 +118,36 @@ def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = 
             if site.page(lang, slug) is None and slug not in site.folders:
                 missing, hint = "not translated yet", ""
             else:
-                found = closest_id(unquote(fragment), target.ids)
-                missing, hint = "has no such heading or id", f"; did you mean '#{found}'?" if found else ""
+                missing, hint = "has no such heading or id", anchor_hint(site, outputs, lang, slug, unquote(fragment),
+                                                                          target.ids)
             where = "this page" if (lang, slug) == (page.lang, page.slug) else f"/{page_url_path(lang, slug)}"
             message = f"link to '#{fragment}' on {where}: the page {missing}{hint}"
             errors.extend(BuildError(page.source, line, message) for line in link_lines(page, href))
     return errors
+
+
+def nearest_section(slug: str, known: list[str]) -> str | None:
+    """Return the deepest existing section above a missing slug (None when only the home page is)."""
+    parts, existing = slug.split("/"), set(known)
+    for depth in range(len(parts) - 1, 0, -1):
+        if "/".join(parts[:depth]) in existing:
+            return "/".join(parts[:depth])
+    return None
+
+
+def anchor_hint(site: Site, outputs: dict[str, Any], lang: str, slug: str, fragment: str, ids: Iterable[str]) -> str:
+    """Return what to suggest for a missing #fragment: the closest id, the source page's id, or the ids there are."""
+    found = closest_id(fragment, ids)
+    if found is not None:
+        return f"; did you mean '#{found}'?"
+    default = site.config.default_lang
+    twin = outputs.get(page_url_path(default, slug) + "index.html")
+    if lang != default and twin is not None and fragment in twin.ids:
+        return (f"; the {default} page has it: give the heading here the same id, "
+                f"e.g. '## … {{#{fragment}}}'")
+    shown = sorted(i for i in ids if i not in TEMPLATE_IDS)
+    more = ", …" if len(shown) > 5 else ""
+    return f"; its ids: {', '.join('#' + i for i in shown[:5])}{more}" if shown else ""
 
 
 def link_lines(page: Page, href: str) -> list[int | None]:

@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .markdown.text import blank_code
 from .model import Page, digest
-from .sections import SECTION_FILE, SectionMeta, load_section_metas
+from .sections import SECTION_FILE, SectionMeta, humanize, load_section_metas
 from .yamlio import parse_yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -72,19 +72,19 @@ def parse_page(text: str, source: str, lang: str, rel: str, extra_keys: tuple[st
     """Parse one page's text into a Page; raise BuildFailed listing every problem.
 
     Front matter is optional. Without a `title` there, the first `# heading` of the body is the
-    title, and it is taken out of the body so the page does not show it twice. `extra_keys` are
-    front-matter keys site.yaml declares for templates (as `page.extra`).
+    title, and it is taken out of the body so the page does not show it twice; without either, the
+    file's name is (as MkDocs does), and `check` says so. `extra_keys` are front-matter keys
+    site.yaml declares for templates (as `page.extra`).
     """
     head, body, body_line = split_front_matter(text.replace("\r\n", "\n"), source)
     data, lines = parse_front_matter(head, source) if head.strip() else ({}, {})
     errors = [BuildError(source, lines.get(str(key), 2), unknown_key_message(str(key), extra_keys))
               for key in data if key not in FRONT_MATTER_KEYS and key not in extra_keys]
-    title = data.get("title")
+    title, named = data.get("title"), False
     if "title" not in data:
         found = take_title_heading(body)
         if found is None:
-            errors.append(BuildError(source, 1, "no title: add 'title:' to the front matter "
-                                                "or start the page with a '# Title' line"))
+            title, named = name_title(rel), True
         else:
             title, body, offset = found
             lines = {**lines, "title": body_line + offset}
@@ -107,7 +107,16 @@ def parse_page(text: str, source: str, lang: str, rel: str, extra_keys: tuple[st
     return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
                 digest=digest(text), description=(data.get("description") or "").strip(), date=date, weight=weight,
                 template=template, translation_of=data.get("translation_of"), lines=lines,
-                extra={key: data.get(key) for key in extra_keys})
+                extra={key: data.get(key) for key in extra_keys}, title_from_name=named)
+
+
+def name_title(rel: str) -> str:
+    """Return the title a page without one gets from its file (or, for index.md and README.md, its folder) name."""
+    stem = rel[:-3]
+    folder, _, name = stem.rpartition("/")
+    if name == "index" or name.casefold() == "readme":
+        name = folder.rpartition("/")[2] or "home"
+    return humanize(name)
 
 
 def unknown_key_message(key: str, extra_keys: tuple[str, ...] = ()) -> str:

@@ -47,6 +47,7 @@ class Page:
     translation_of: str | None = None
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # site.yaml's extra_front_matter
+    title_from_name: bool = False  # no title in front matter nor a '# heading': the file name stands in
 
     @property
     def slug(self) -> str:

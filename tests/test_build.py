@@ -143,9 +143,9 @@ BAD_INPUTS = {
     "invalid front matter YAML": (
         {TEAM: "---\ntitle: Team\nweight: [5\n---\nThe team.\n"},
         [f"{TEAM}:4: invalid YAML: did not find expected ',' or ']'"]),
-    "missing title": (
-        {TEAM: "---\nweight: 5\n---\nThe team.\n"},
-        [f"{TEAM}:1: no title: add 'title:' to the front matter or start the page with a '# Title' line"]),
+    "empty title": (
+        {TEAM: "---\ntitle: ''\nweight: 5\n---\nThe team.\n"},
+        [f"{TEAM}:2: front matter: 'title' must be non-empty text"]),
     "unknown front matter key": (
         {TEAM: "---\ntitle: Team\nweight: 5\nauthor: Ann\n---\nThe team.\n"},
         [f"{TEAM}:4: front matter: unknown key 'author' (allowed: {ALLOWED_KEYS})"]),
@@ -225,13 +225,13 @@ def test_bad_input_reports_path_line_and_leaves_site_untouched(make_project, cas
 
 def test_all_errors_of_one_build_are_reported_together(make_project):
     project = make_project({
-        TEAM: "---\nweight: 5\n---\nThe team.\n",
+        TEAM: "---\nweight: five\n---\nThe team.\n",
         "content/en/figures.md": "---\ntitle: Figures\ncolour: red\ntemplate: key-figures.html\n---\nx\n",
     })
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{TEAM}:1: no title: add 'title:' to the front matter or start the page with a '# Title' line",
+        f"{TEAM}:2: front matter: 'weight' must be a whole number, got 'five'",
         f"content/en/figures.md:3: front matter: unknown key 'colour' (allowed: {ALLOWED_KEYS})",
         "failed: 2 errors"]
 

@@ -395,3 +395,30 @@ def test_the_output_does_not_depend_on_the_machine(docs_site: Path, tmp_path: Pa
     project = docs_project(tmp_path / "project")
     assert run_build(project, "build", "--links", "warn", "--jobs", "1", "--no-cache").returncode == 0
     assert snapshot(project / "site") == snapshot(docs_site)
+
+
+def test_a_page_without_any_title_takes_its_file_name_and_check_says_so(tmp_path: Path) -> None:
+    project = docs_project(tmp_path / "project", {"content/en/guide/sync-rules.md": "Rules decide what is copied.\n",
+                                                  "content/en/reference/README.md": "Everything the commands take.\n"})
+    result = run_build(project, "check", "--links", "warn")
+    assert result.returncode == 0
+    warnings = result.stderr.splitlines()
+    assert ("warning: content/en/guide/sync-rules.md:1: no title: it shows as 'Sync rules', made from the file name; "
+            "add 'title:' to the front matter or start the page with a '# Title' line") in warnings
+    assert any(line.startswith("warning: content/en/reference/README.md:1: no title: it shows as 'Reference'")
+               for line in warnings)
+
+
+def test_a_missing_anchor_with_nothing_close_gets_the_next_best_hint(tmp_path: Path) -> None:
+    zh = (DOCS / "content/zh/reference/cli.md").read_text(encoding="utf-8")
+    project = docs_project(tmp_path / "project", {
+        "content/zh/reference/cli.md": zh + "\n参见[全局参数](#global-flags)和[退出码](#exit-codes)。\n",
+        "content/en/faq.md": "---\ntitle: Questions\n---\nSee [the board](/guide/board/team/).\n"})
+    result = run_build(project, "build", "--links", "warn")
+    warnings = result.stderr.splitlines()
+    assert ("warning: content/zh/reference/cli.md:11: link to '#global-flags' on this page: the page has no such heading "
+            "or id; the en page has it: give the heading here the same id, e.g. '## … {#global-flags}'") in warnings
+    assert ("warning: content/zh/reference/cli.md:11: link to '#exit-codes' on this page: the page has no such heading "
+            "or id; its ids: #全局参数, #命令") in warnings
+    assert ("warning: content/en/faq.md:4: link to a missing page '/guide/board/team/'; no page has a similar path "
+            "(the nearest section above it is '/guide/')") in warnings

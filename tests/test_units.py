@@ -157,6 +157,13 @@ def test_links_resolve_to_pages_in_every_form(href, expected):
     assert resolve_link("https://example.org/", context()) is None and resolve_link("mailto:a@b.c", context()) is None
 
 
+def test_a_link_written_relative_to_the_pages_url_is_understood_too():
+    target, found = resolve_link("../../#x", context("plan/talent.md"))  # from /en/plan/talent/, as Hugo reads it
+    assert (target.kind, target.lang, target.path, target.fragment, found) == ("page", "en", "", "x", True)
+    target, found = resolve_link("../../", context("plan/index.md"))  # an index page's folder is its URL: no second try
+    assert (target.kind, found) == ("outside", False)
+
+
 def test_markdown_renders_facts_links_charts_and_heading_ids():
     html, result = Converter().convert(
         "## 人才 {#talent}\n\nWe count {{fact:firms}} firms; `{{fact:firms}}` stays code. "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..errors import BuildError
 from ..model import Site
 from .figures import check_bare_numbers, check_fact_sets
-from .orphans import check_orphans
+from .orphans import check_orphans, check_titles
 
 
 def lint_site(site: Site, refs: dict[tuple[str, str], set[str]],
@@ -21,9 +21,10 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]],
     for page in site.pages:
         warnings.extend(check_bare_numbers(page, site.facts))
     warnings.extend(check_fact_sets(site, refs))
+    warnings.extend(check_titles(site))
     if graph is not None:
         warnings.extend(check_orphans(site, graph))
     return warnings
 
 
-__all__ = ["check_bare_numbers", "check_fact_sets", "check_orphans", "lint_site"]
+__all__ = ["check_bare_numbers", "check_fact_sets", "check_orphans", "check_titles", "lint_site"]

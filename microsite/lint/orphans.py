@@ -1,4 +1,4 @@
-"""Orphans: pages that no navigation and no link reaches, so readers never find them."""
+"""Pages readers cannot find or cannot tell apart: orphans no navigation or link reaches, pages without a title."""
 
 from __future__ import annotations
 
@@ -36,3 +36,10 @@ def check_orphans(site: Site, graph: dict[tuple[str, str], set[tuple[str, str]]]
             warnings.append(BuildError(page.source, None, f"orphan page: {why}, and no page that readers reach "
                                                           "links to it"))
     return warnings
+
+
+def check_titles(site: Site) -> list[BuildError]:
+    """Return a warning for each page whose title is only its file name (no front-matter title, no '# heading')."""
+    return [BuildError(page.source, 1, f"no title: it shows as '{page.title}', made from the file name; add "
+                                       "'title:' to the front matter or start the page with a '# Title' line")
+            for page in site.pages if page.title_from_name]

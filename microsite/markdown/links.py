@@ -66,7 +66,20 @@ def resolve_link(href: str, ctx: PageContext) -> tuple[Target, bool] | None:
         return Target("page", ctx.lang, ctx.slug, fragment), True
     if path.startswith("/"):
         return _resolve_absolute(path, fragment, ctx)
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(f"{ctx.lang}/{ctx.rel}"), path))
+    found = _resolve_relative(path, fragment, posixpath.dirname(f"{ctx.lang}/{ctx.rel}"), ctx)
+    page_folder = f"{ctx.lang}/{ctx.slug}".rstrip("/")
+    if not found[1] and page_folder != posixpath.dirname(f"{ctx.lang}/{ctx.rel}"):
+        # Written relative to the page's URL (/en/a/b/ is a folder), as Hugo and MkDocs' directory URLs
+        # let authors do: '../other/' from a/b.md. Accepted when that is what leads somewhere.
+        by_url = _resolve_relative(path, fragment, page_folder, ctx)
+        if by_url[1]:
+            return by_url
+    return found
+
+
+def _resolve_relative(path: str, fragment: str, base: str, ctx: PageContext) -> tuple[Target, bool]:
+    """Resolve a relative link from the folder `base` ('en/guide'): a page, a published file, or nothing."""
+    target = posixpath.normpath(posixpath.join(base, path))
     first, _, rest = target.partition("/")
     if target == ".." or target.startswith("../") or first not in (*ctx.langs, SHARED_ASSETS):
         return Target("outside", ctx.lang, target, fragment), False
