@@ -83,6 +83,8 @@ def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None =
                     hint = f"; did you mean '{link_like(href, site, page, lang, found)}'?"
                 else:
                     above = nearest_section(guess, known)
+                    if above == (page.slug if page.is_folder_page else page.slug.rpartition("/")[0]):
+                        above = None  # the folder the link is written in: no news to its editor
                     section = link_like(href.partition("#")[0], site, page, lang, above) if above else ""
                     hint = "; no page has a similar path" + (
                         f" (the nearest section above it is '{section}')" if above else "")

@@ -188,10 +188,10 @@ BAD_INPUTS = {
         ["content/en/about/index.md: same URL /en/about/ as content/en/about.md"]),
     "link to a missing page": (
         {TEAM: "---\ntitle: Team\n---\nThe team.\n\nSee [the board](board.md).\n"},
-        [f"{TEAM}:6: link to a missing page 'board.md'"]),
+        [f"{TEAM}:6: link to a missing page 'board.md'; no page has a similar path"]),
     "link to a missing heading": (
         {TEAM: "---\ntitle: Team\n---\nSee [home](../index.md#nowhere).\n"},
-        [f"{TEAM}:4: link to '#nowhere' on /en/: the page has no such heading or id"]),
+        [f"{TEAM}:4: link to '#nowhere' on /en/: the page has no such heading or id; its ids: #about-us, #home-figures"]),
     "page path escaping the output": (
         {"content/en/a\\..\\..\\x.md": "---\ntitle: X\n---\nx\n"},
         ["content/en/a\\..\\..\\x.md: page path would escape the output folder; rename the file"]),
