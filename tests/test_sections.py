@@ -422,3 +422,56 @@ def test_a_missing_anchor_with_nothing_close_gets_the_next_best_hint(tmp_path: P
             "or id; its ids: #全局参数, #命令") in warnings
     assert ("warning: content/en/faq.md:4: link to a missing page '/guide/board/team/'; no page has a similar path "
             "(the nearest section above it is '/guide/')") in warnings
+
+
+# -- the preview: an edit that changes what other pages show takes the full build ------------------------------
+
+
+@pytest.mark.parametrize("rel, old, new, shown_on", [
+    ("content/en/guide/configure.md", "# Configure", "# Set up", "en/guide/install/index.html"),  # a heading title
+    ("content/en/guide/advanced/_section.yaml", "title: Advanced topics", "title: Going further",
+     "en/guide/install/index.html"),
+    ("content/en/guide/advanced/plugins.md", "title: Plugins\n", "title: Plugins\ndescription: Adding targets.\n",
+     "en/guide/advanced/index.html"),  # a description: the folder's generated listing shows it
+])
+def test_the_preview_updates_every_page_that_shows_an_edit(tmp_path: Path, rel: str, old: str, new: str,
+                                                           shown_on: str) -> None:
+    from microsite.serve import Preview
+    project = docs_project(tmp_path / "project")
+    preview = Preview(project, BuildOptions(out=project / "site", links="warn"))
+    preview.build()
+    path = project / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = preview.rebuild()
+    assert result is not None and shown_on in result.changed
+    shown = (project / "site" / shown_on).read_text(encoding="utf-8")
+    assert new.strip().split(": ")[-1].lstrip("# ") in shown
+
+
+# -- the Beijing site uses it -------------------------------------------------------------------------------------
+
+
+def test_the_plan_section_has_sidebar_breadcrumbs_and_pager_in_both_languages(real_site: Path) -> None:
+    for lang, home, section in (("en", "Home", "Priorities"), ("zh", "首页", "发展重点")):
+        talent = page_of(real_site, f"{lang}/plan/talent/")
+        assert [li.get_text(strip=True) for li in talent.select("nav.breadcrumbs li")][:2] == [home, section]
+        sidebar = talent.select("nav.sidebar ul a")
+        assert len(sidebar) == 5 and talent.select_one('nav.sidebar [aria-current="page"]')["href"] == f"/{lang}/plan/talent/"
+        assert talent.select_one('nav.pager a[rel="prev"]')["href"] == f"/{lang}/plan/ethics/"
+        index = page_of(real_site, f"{lang}/plan/")
+        assert index.select_one('nav.pager a[rel="next"]')["href"] == f"/{lang}/plan/core-technology/"
+        assert page_of(real_site, f"{lang}/sources/").select_one("nav.sidebar") is None  # a top-level page
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_beijing_pages_show_when_they_were_last_updated(tmp_path: Path) -> None:
+    from conftest import copy_real_project
+    project = copy_real_project(tmp_path / "project")
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "the site", date="2026-11-28T10:00:00+08:00")
+    result = run_build(project, "build", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    for lang, text in (("en", "Last updated November 28, 2026"), ("zh", "最后更新：2026年11月28日")):
+        for path in (f"{lang}/plan/", f"{lang}/plan/talent/", f"{lang}/sources/"):
+            assert page_of(project / "out", path).select_one(".page-meta p").get_text() == text, path
