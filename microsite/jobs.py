@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from . import __version__
 from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
+from .listing import listing_context, section_children
 from .markdown import MARKDOWN_CONFIG, Result
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
@@ -132,7 +133,7 @@ def plan_listings(site: Site, renderer: Renderer, lang_digests: dict[str, str]) 
 
 def _children_key(renderer: Renderer, slug: str, lang: str) -> str:
     """Return a hash of what a section's listing shows of its children (titles are in the nav's fingerprint)."""
-    children = renderer.children(slug, lang)
+    children = section_children(renderer, slug, lang)
     return digest(repr([(child["url"], child["description"]) for child in children])) if children else ""
 
 
@@ -229,7 +230,7 @@ def render_job(state: RenderState, job: Job) -> Outcome:
     try:
         if job.kind == "listing":
             source = f"content/{job.lang}/{job.slug}"
-            html = renderer.render_template(LISTING_TEMPLATE, renderer.listing_context(job.slug, job.lang), source)
+            html = renderer.render_template(LISTING_TEMPLATE, listing_context(renderer, job.slug, job.lang), source)
             deps, links, deps_fp = (), (), deps_fingerprint((), state.site, renderer)
         elif job.kind == "stub":
             source = f"content/{job.lang}/{job.slug or 'index'}.md"

@@ -16,6 +16,7 @@ from .errors import BuildError, BuildFailed, line_of, raise_if
 from .i18n import fact_title, format_as_of, format_date, format_fact, formula_text
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
+from .listing import section_children
 from .nav import Nav, build_nav, nav_context
 from .outputs import render_extras
 from .targets import FileTargets
@@ -274,7 +275,7 @@ class Renderer:
             "title": self.title(source), "description": self.config.description[lang], "slug": slug, "lang": lang,
             "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
-            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra, "children": self.children(slug, lang),
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra, "children": section_children(self, slug, lang),
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
@@ -293,47 +294,6 @@ class Renderer:
         context["page"] = {"title": "", "template": name, "noindex": name == "404.html", "untranslated": False,
                            "outdated": False, "url_path": "", "lang": lang}
         return context
-
-    def children(self, slug: str, lang: str) -> list[dict[str, Any]]:
-        """Return the entries a section's listing shows: title, URL and description of each child."""
-        item = self.navs[lang].item(slug)
-        if item is None or not item.folder:
-            return []
-        listed = []
-        for child in item.children:
-            page = self.site.page(lang, child.slug)
-            if page is None and child.lang:  # not translated yet: describe it in its original language
-                page = next((p for p in (self.site.page(c, child.slug) for c in self.config.codes) if p), None)
-            listed.append({"title": child.title, "url": child.url, "lang": child.lang, "folder": child.folder,
-                           "description": self.description(page) if page else "",
-                           "lang_code": page.lang if page and child.lang else ""})
-        return listed
-
-    def listing_context(self, slug: str, lang: str) -> dict[str, Any]:
-        """Return the variables of the generated page of a folder that has no index.md or README.md."""
-        url_path = page_url_path(lang, slug)
-        context = self._base_context(lang, url_path, self.listing_alternates(slug))
-        nav = self.navs[lang]
-        context["nav"] = nav_context(nav, slug)
-        item = nav.item(slug)
-        assert item is not None
-        context["page"] = {
-            "title": item.title, "title_lang": item.lang, "description": self.config.description[lang], "slug": slug,
-            "lang": lang, "url_path": url_path, "url": self.config.url(url_path), "date": "", "date_iso": "",
-            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra, "children": self.children(slug, lang),
-            "content": Markup(""), "toc": [], "template": "page.html", "source": f"content/{lang}/{slug}",
-            "untranslated": False, "noindex": False, "outdated": False, "listing": True,
-        }
-        return context
-
-    def listing_alternates(self, slug: str) -> list[dict[str, str]]:
-        """Return hreflang alternates of a generated listing: it exists in every language."""
-        if len(self.config.languages) < 2:
-            return []
-        items = [{"hreflang": l.html_lang, "href": self.config.absolute_url(page_url_path(l.code, slug))}
-                 for l in self.config.languages]
-        x_default = "" if slug == "" else page_url_path(self.config.default_lang, slug)
-        return items + [{"hreflang": "x-default", "href": self.config.absolute_url(x_default)}]
 
     def render_template(self, name: str, context: dict[str, Any], source: str) -> str:
         """Render one template; raise BuildFailed with the template's path and line on errors."""
