@@ -145,7 +145,8 @@ def _parse_editing(data: LineMap, path: str, errors: list[BuildError]) -> dict[s
         values["edit_url"] = edit_url
     links = data.get("links", "error")
     if links not in LINK_MODES:
-        errors.append(BuildError(path, data.line_of("links"), f"links must be one of {', '.join(LINK_MODES)}, got {links!r}"))
+        errors.append(BuildError(path, data.line_of("links"),
+                                 f"links must be one of {', '.join(LINK_MODES)}, got {links!r}"))
     values["links"] = links
     keys = data.get("extra_front_matter", [])
     if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):

@@ -65,7 +65,8 @@ class BuildResult:
     rendered_paths: tuple[str, ...] = ()  # the outputs rendered this time
     workers: int = 1  # processes that rendered them
     link_warnings: tuple[BuildError, ...] = ()  # broken links and anchors, when links are warnings
-    graph: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, hash=False)  # check: who links whom
+    # for check: each page's links to other pages, (lang, slug) -> {(lang, slug)}
+    graph: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, hash=False)
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -160,6 +161,10 @@ class Builder:
                               partial)
         return site, env
 
+    def links_warn(self, site: Site) -> bool:
+        """Return whether broken links are warnings in this build (--links warn or site.yaml; never with --strict)."""
+        return (self.options.links or site.config.links) == "warn" and not self.options.strict
+
     def build(self) -> BuildResult:
         """Load everything, render what changed, and replace the output folder on success."""
         started = time.perf_counter()
@@ -169,11 +174,12 @@ class Builder:
         load_errors: list[BuildError] = []
         site, env = self.load(load_errors)
         renderer = Renderer(site, env)
-        problems = check_templates(site) + check_facts_page(site) + check_sections(site) + renderer.front_matter_errors()
+        problems = (check_templates(site) + check_facts_page(site) + check_sections(site)
+                    + renderer.front_matter_errors())
         if load_errors:  # report link errors in the same run: convert what loaded, render nothing
-            warn = (options.links or site.config.links) == "warn" and not options.strict
             records, errors = convert_all(site, renderer, self.cache)
-            raise BuildFailed(load_errors + problems + errors + ([] if warn else check_links(site, records, renderer.files)))
+            links = [] if self.links_warn(site) else check_links(site, records, renderer.files)
+            raise BuildFailed(load_errors + problems + errors + links)
         warnings = check_translations(site, renderer.statuses.values())
         raise_if(problems)  # --strict's translation errors come after rendering, with the link errors
         raise_if(check_out_dir(self.out, self.root))
@@ -184,8 +190,8 @@ class Builder:
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo and not result.link_warnings:  # a build with warnings runs again, to show them again
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links), stats, result.counts(),
-                          outputs)
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links), stats,
+                          result.counts(), outputs)
         return result
 
     def render_and_write(self, site: Site, renderer: Renderer, jobs: list[Job], warnings: list[BuildError],
@@ -205,7 +211,7 @@ class Builder:
             outcomes.update(fresh)
             scope = None if extras else {job.slug for job in jobs}
             link_problems = check_links(site, outcomes, renderer.files, scope) + check_anchors(site, outcomes, scope)
-            warn = (options.links or site.config.links) == "warn" and not options.strict
+            warn = self.links_warn(site)
             raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems)
                      + (list(warnings) if options.strict else []))
             if extras:

@@ -65,7 +65,8 @@ def parse_section_meta(text: str, source: str, lang: str, slug: str) -> tuple[Se
     return meta, errors
 
 
-def load_section_metas(files: list[tuple[str, str, Path]]) -> tuple[dict[tuple[str, str], SectionMeta], list[BuildError]]:
+def load_section_metas(files: list[tuple[str, str, Path]]
+                       ) -> tuple[dict[tuple[str, str], SectionMeta], list[BuildError]]:
     """Read every _section.yaml given as (lang, folder slug, path); return them by (lang, slug), and errors."""
     metas, errors = {}, []
     for lang, slug, path in files:

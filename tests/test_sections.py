@@ -473,5 +473,5 @@ def test_the_beijing_pages_show_when_they_were_last_updated(tmp_path: Path) -> N
     result = run_build(project, "build", "--out", "out")
     assert result.returncode == 0, result.stderr
     for lang, text in (("en", "Last updated November 28, 2026"), ("zh", "最后更新：2026年11月28日")):
-        for path in (f"{lang}/plan/", f"{lang}/plan/talent/", f"{lang}/sources/"):
+        for path in (f"{lang}/plan/", f"{lang}/plan/talent/", f"{lang}/sources/", f"{lang}/key-figures/"):
             assert page_of(project / "out", path).select_one(".page-meta p").get_text() == text, path
