@@ -68,13 +68,14 @@ def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None =
 
     `outputs` maps output paths to records with `broken` links; with `slugs`, only those pages are checked.
     """
-    errors = []
-    known = sorted({*site.slugs, *site.folders})
+    errors: list[BuildError] = []
+    known: list[str] = []  # every page and section, made only when a link is broken
     for page in site.pages:
         record = outputs.get(page.out_path)
         if record is None or (slugs is not None and page.slug not in slugs):
             continue
         for kind, href, lang, guess in sorted(getattr(record, "broken", ())):
+            known = known or sorted({*site.slugs, *site.folders})
             if kind == "outside":
                 message = f"link '{href}' points outside content/"
             elif kind == "page":
