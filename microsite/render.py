@@ -52,6 +52,7 @@ class Renderer:
         renderer = Renderer(site, self.env)
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
+        renderer.__dict__["_folders"] = self._folders  # no file was added or removed
         statuses = dict(self.statuses)
         for slug in slugs:
             for code in self.config.codes:
