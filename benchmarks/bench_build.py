@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from corpus_markdown import add_markdown  # issue 12: notes, code, footnotes, tabs... in a share of the pages
+import corpus_sections  # benchmarks/corpus_sections.py: --sections
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -318,6 +319,7 @@ class Bench:
     jobs: int | None
     retries: int = 2
     python: str = sys.executable
+    sections: bool = False  # nest the corpus three levels deep (corpus_sections.py); ours only
 
     def venv(self, tool: str) -> Path:
         return Path(f"{self.venvs}-{tool}")
@@ -395,7 +397,12 @@ def prepare(bench: Bench, size: Size, tools: list[str]) -> None:
     subprocess.run([bench.python, str(bench.kit / "make_corpus.py"), "--pages", str(size.pages), "--out",
                     str(size.corpus), "--seed", str(SEED), "--no-key"], check=True, stdout=subprocess.DEVNULL)
     add_markdown(size.corpus, SEED)
+    if bench.sections:
+        corpus_sections.nest(size.corpus)
     size.edit = make_project(size.corpus, size.ours)
+    if bench.sections:
+        rels = json.loads((size.corpus / "manifest.json").read_text(encoding="utf-8"))["pages"]
+        corpus_sections.add_folder_pages(size.ours / "content", rels, SEED, bench.kit)
     for tool in ("hugo", "mkdocs", "pelican"):
         if tool in tools:
             subprocess.run([bench.python, str(bench.kit / "layout.py"), tool, str(size.corpus),
@@ -796,6 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/microsite-bench"), help="work folder (default: /tmp/microsite-bench)")
     parser.add_argument("--kit", type=Path, default=DEFAULT_KIT, help=f"the bench kit (default: {DEFAULT_KIT})")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.md", help="where to record the tables")
+    parser.add_argument("--sections", action="store_true",
+                        help="nest the corpus three levels deep with folder pages (benchmarks/corpus_sections.py); "
+                             "times ours only")
     parser.add_argument("--profile", action="store_true",
                         help="instead of timing, profile one clean --jobs 1 build of ours per size (results/profile.md)")
     args = parser.parse_args(argv)
@@ -803,8 +813,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tools) - set(ALL_TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))} (known: {', '.join(ALL_TOOLS)})")
-    bench = Bench(args.kit.resolve(), args.work.resolve(), os.environ.get("BENCH_VENVS", "/tmp/bench-venv"),
-                  args.jobs, args.retries)
+    if args.sections:
+        tools = [tool for tool in tools if tool == "ours"]
+    bench = Bench(args.kit.resolve(), args.work.resolve() / ("sections" if args.sections else ""),
+                  os.environ.get("BENCH_VENVS", "/tmp/bench-venv"), args.jobs, args.retries, sections=args.sections)
     ensure_envs(bench, tools)
     if args.profile:
         text = "".join(profile_size(bench, Size(n, bench.work / f"profile-{n}")) for n in args.sizes)
@@ -816,6 +828,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     layout = load_layout(bench.kit)
     results = Results()
+    if args.sections:
+        results.notes.append("corpus nested three levels deep with folder pages by benchmarks/corpus_sections.py "
+                             f"(seed {SEED}); ours only")
     started, load_before = datetime.datetime.now(), os.getloadavg()[0]
     commits = []
     for pages in args.sizes:

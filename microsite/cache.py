@@ -16,7 +16,7 @@ from . import __version__
 from .model import digest
 
 CACHE_DIR = ".cache"
-CACHE_VERSION = f"{__version__}/1"
+CACHE_VERSION = f"{__version__}/2"
 
 
 def _pack(payload: Any) -> bytes:

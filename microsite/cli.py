@@ -16,7 +16,6 @@ from .errors import BuildError, BuildFailed, sort_errors
 from .preflight import environment_problem
 
 if TYPE_CHECKING:  # the heavy modules load only when a command needs them
-    from .model import Site
     from .pipeline import BuildOptions
 
 DEFAULT_OUT = "site"
@@ -27,6 +26,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat missing or outdated translations and check warnings as errors")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not update .cache/")
+    parser.add_argument("--links", choices=("error", "warn"),
+                        help="broken links fail the build (error), or are listed as warnings while an imported "
+                             "tree is fixed (warn); default: links in site.yaml, else error")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -56,9 +58,11 @@ def make_parser() -> argparse.ArgumentParser:
                               description="Create content/<lang>/SECTION/SLUG.md for every language, translations stamped.")
     new.add_argument("slug", help="e.g. plan/talent")
     new.add_argument("--title", help="the page title (default: from the slug)")
-    translated = commands.add_parser("translated", help="mark a translation as up to date with its source",
-                                     description="Record in a translation's front matter which version of the source it translates.")
-    translated.add_argument("path", type=Path, help="the translated page, e.g. content/zh/plan/talent.md")
+    translated = commands.add_parser("translated", help="mark translations as up to date with their source",
+                                     description="Record in each translation's front matter which version of the source "
+                                                 "it translates. A folder stands for every translation in it.")
+    translated.add_argument("paths", type=Path, nargs="+", metavar="path",
+                            help="translated pages or folders, e.g. content/zh/plan/talent.md content/zh/guide/")
     return parser
 
 
@@ -178,20 +182,22 @@ def _options(args: argparse.Namespace, out: Path, strict: bool | None = None, th
     return BuildOptions(out=out, base_url=getattr(args, "base_url", None),
                         strict=getattr(args, "strict", False) if strict is None else strict,
                         jobs=getattr(args, "jobs", None), cache=not getattr(args, "no_cache", False),
-                        progress=sys.stderr.isatty(), throwaway=throwaway)
+                        progress=sys.stderr.isatty(), throwaway=throwaway, links=getattr(args, "links", None))
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = getattr(args, "out", None) or Path(DEFAULT_OUT)
     if not getattr(args, "no_cache", False):
-        key = memo.settings(getattr(args, "base_url", None), getattr(args, "strict", False))
+        key = memo.settings(getattr(args, "base_url", None), getattr(args, "strict", False), args.links)
         counts = memo.up_to_date(root, out if out.is_absolute() else root / out, key)
         if counts:  # nothing changed: the heavy modules are not even imported
             print(memo.summary_line(counts, time.perf_counter() - started, "nothing changed", out))
             return 0
     from .pipeline import build
     result = build(root, _options(args, out))
+    for warning in result.link_warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary(shown_out=out))
     return 0
 
@@ -204,8 +210,9 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from .status import render_status_table
     with tempfile.TemporaryDirectory(prefix="microsite-check-") as tmp:
         result = build(root, _options(args, Path(tmp) / "site", strict=False, throwaway=True))
-        warnings = list(result.warnings) + lint_site(result.site, result.refs, args.sources, out=result.out)
-    site = result.site
+        site = result.site
+        warnings = (list(result.warnings) + list(result.link_warnings)
+                    + lint_site(site, result.refs, args.sources, out=result.out, graph=result.graph))
     print(render_status_table(site, result.refs, verbose=args.verbose))
     warnings = sort_errors(warnings)
     for warning in warnings:
@@ -250,9 +257,14 @@ def _new(root: Path, args: argparse.Namespace) -> int:
 
 def _translated(root: Path, args: argparse.Namespace) -> int:
     from .config import load_config
-    from .scaffold import mark_translated
+    from .errors import display_path
+    from .scaffold import mark_all_translated
     config = load_config(root)
-    path = args.path if args.path.is_absolute() else Path.cwd() / args.path
-    source, stamp = mark_translated(config, path)
-    print(f"{args.path}: marked as a translation of {source.relative_to(root).as_posix()} ({stamp})")
+    paths = [path if path.is_absolute() else Path.cwd() / path for path in args.paths]
+    stamped, skipped = mark_all_translated(config, paths)
+    for path, source, stamp in stamped:
+        shown = display_path(path, root)
+        print(f"{shown}: marked as a translation of {source.relative_to(root).as_posix()} ({stamp})")
+    for path in skipped:
+        print(f"{display_path(path, root)}: skipped (no source page in content/{config.default_lang}/)")
     return 0

@@ -13,7 +13,9 @@ from .yamlio import LineMap, line_of, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _LANG_KEYS = {"code", "html_lang", "name", "locale", "compact_numbers"}
-_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname", "lint", "markdown"}
+_TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname",
+             "lint", "markdown", "edit_url", "links", "extra_front_matter"}
+LINK_MODES = ("error", "warn")  # what a broken link is: a build error, or a warning while an imported tree is fixed
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
 
 
@@ -58,6 +60,9 @@ class SiteConfig:
     cname: str | None = None
     lint: Any = field(default=None, hash=False, compare=False)  # check's settings, read by lint/settings.py
     markdown: MarkdownOptions = MarkdownOptions()
+    edit_url: str | None = None  # "edit this page" links: this URL + the page's path, e.g. content/en/about.md
+    links: str = "error"  # one of LINK_MODES
+    extra_front_matter: tuple[str, ...] = ()  # front-matter keys templates may use, as page.extra
 
     @property
     def content_dir(self) -> Path:
@@ -132,6 +137,7 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         message = "base_url must be an absolute http(s) URL ending in a path, e.g. https://user.github.io/repo/"
         errors.append(BuildError("--base-url", None, message) if base_url
                       else BuildError(path, data.line_of("base_url"), message))
+    editing = _parse_editing(data, path, errors)
     raise_if(errors)
     return SiteConfig(
         root=root,
@@ -144,7 +150,35 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         cname=data.get("cname"),
         lint=data.get("lint"),
         markdown=markdown,
+        **editing,
     )
+
+
+def _parse_editing(data: LineMap, path: str, errors: list[BuildError]) -> dict[str, Any]:
+    """Return the settings for editing and importing docs: edit_url, links, extra_front_matter."""
+    from .content import FRONT_MATTER_KEYS
+    values: dict[str, Any] = {}
+    edit_url = data.get("edit_url")
+    if edit_url is not None:
+        if not isinstance(edit_url, str) or normalize_base_url(edit_url) != edit_url:
+            errors.append(BuildError(path, data.line_of("edit_url"), "edit_url must be an http(s) URL ending in '/', "
+                                     "e.g. https://github.com/OWNER/REPO/edit/main/"))
+        values["edit_url"] = edit_url
+    links = data.get("links", "error")
+    if links not in LINK_MODES:
+        errors.append(BuildError(path, data.line_of("links"),
+                                 f"links must be one of {', '.join(LINK_MODES)}, got {links!r}"))
+    values["links"] = links
+    keys = data.get("extra_front_matter", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+        errors.append(BuildError(path, data.line_of("extra_front_matter"), "extra_front_matter must be a list of key names"))
+        keys = []
+    for key in keys:
+        if key in FRONT_MATTER_KEYS:
+            errors.append(BuildError(path, data.line_of("extra_front_matter"),
+                                     f"extra_front_matter: '{key}' is already a front-matter key"))
+    values["extra_front_matter"] = tuple(keys)
+    return values
 
 
 def _parse_languages(value: Any, path: str, line: int, errors: list[BuildError]) -> list[Language]:

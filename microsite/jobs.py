@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -13,6 +13,7 @@ from . import __version__
 from .cache import CACHE_VERSION, BodyCache
 from .errors import BuildError, BuildFailed
 from .assets import file_fingerprint
+from .listing import listing_context, section_children
 from .markdown import Result, markdown_key
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
@@ -21,6 +22,7 @@ from .translations import MISSING
 from .write import Writer
 
 STUB_TEMPLATE = "untranslated.html"
+LISTING_TEMPLATE = "page.html"  # a folder without index.md or README.md gets page.html listing its children
 _ID_RE = re.compile(r'\sid="([^"]+)"')
 
 
@@ -29,7 +31,7 @@ class Job:
     """One page (or 'not translated yet' page) to produce, with the key of everything it shows."""
 
     out_path: str
-    kind: str  # "page" or "stub"
+    kind: str  # "page", "stub" ('not translated yet') or "listing" (a folder without a page of its own)
     lang: str
     slug: str
     key: str
@@ -47,20 +49,23 @@ class Outcome:
     written: bool = False
     deps: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
-    links: tuple[tuple[str, str, str], ...] = ()
+    links: tuple[tuple[str, str, str, str], ...] = ()  # (lang, slug, fragment, href as written)
     deps_fp: str = ""  # the state of `deps` when the output was made
     errors: tuple[BuildError, ...] = ()
+    broken: tuple[tuple[str, str, str, str], ...] = ()  # links that lead nowhere: (kind, href, lang, best guess)
 
     def to_entry(self) -> dict[str, Any]:
         """Return the manifest entry of this output."""
         return {"key": self.key, "hash": self.hash, "size": self.size, "mtime": self.mtime, "deps": list(self.deps),
-                "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links]}
+                "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links],
+                "broken": [list(link) for link in self.broken]}
 
     @classmethod
     def from_entry(cls, path: str, entry: dict[str, Any]) -> "Outcome":
         """Return the outcome a manifest entry records (the file was not written by this build)."""
         return cls(path, entry["key"], entry["hash"], entry["size"], entry["mtime"], False, tuple(entry["deps"]),
-                   tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"])
+                   tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"],
+                   broken=tuple(tuple(link) for link in entry["broken"]))
 
     def still_there(self, out: Path) -> bool:
         """Return whether the file this outcome describes is still in `out` exactly as written."""
@@ -76,7 +81,7 @@ def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     config = site.config
     return digest(repr((__version__, CACHE_VERSION, markdown_key(config.markdown), config.base_url, config.default_lang,
                         renderer.preview, config.languages, sorted(config.title.items()), sorted(config.description.items()),
-                        config.facts_page, sorted(site.strings.items()), latest_as_of(site),
+                        config.facts_page, config.edit_url, sorted(site.strings.items()), latest_as_of(site),
                         data_dates_key(site))))
 
 
@@ -93,21 +98,45 @@ def plan_jobs(site: Site, renderer: Renderer, slugs: list[str] | None = None) ->
             nav = renderer.navs[lang]
             if status.state == MISSING:
                 template = site.templates.get(STUB_TEMPLATE)
-                parts: tuple[Any, ...] = ("stub", renderer.title(source), source.url_path, nav.fingerprint(""))
+                parts: tuple[Any, ...] = ("stub", renderer.title(source), source.url_path, nav.fingerprint(slug),
+                                          _children_key(renderer, slug, lang))
                 name = STUB_TEMPLATE
             else:
                 page = status.page
                 assert page is not None
                 template = site.templates.get(page.template)
-                parts = ("page", page.digest, page.template, nav.fingerprint(page.section), status.state,
-                         renderer.title(page), renderer.description(page), renderer.title(source), source.url_path)
+                parts = ("page", page.digest, page.template, nav.fingerprint(slug), status.state,
+                         renderer.title(page), renderer.description(page), renderer.title(source), source.url_path,
+                         site.updated(page))
                 name = page.template
             template_part = (name, template.digest if template else "missing",
                              site.facts.digest if template and template.uses_facts else "")
             key = digest(repr((lang_digests[lang], exists, template_part, parts)))
             kind = "stub" if status.state == MISSING else "page"
             jobs.append(Job(page_url_path(lang, slug) + "index.html", kind, lang, slug, key))
+    if slugs is None:
+        jobs.extend(plan_listings(site, renderer, lang_digests))
     return jobs
+
+
+def plan_listings(site: Site, renderer: Renderer, lang_digests: dict[str, str]) -> list[Job]:
+    """Return a job for the generated page of every folder that has no index.md or README.md."""
+    template = site.templates.get(LISTING_TEMPLATE)
+    template_part = (LISTING_TEMPLATE, template.digest if template else "missing",
+                     site.facts.digest if template and template.uses_facts else "")
+    jobs = []
+    for slug in site.listings:
+        for lang in site.config.codes:
+            parts = ("listing", renderer.navs[lang].fingerprint(slug), _children_key(renderer, slug, lang))
+            key = digest(repr((lang_digests[lang], template_part, parts)))
+            jobs.append(Job(page_url_path(lang, slug) + "index.html", "listing", lang, slug, key))
+    return jobs
+
+
+def _children_key(renderer: Renderer, slug: str, lang: str) -> str:
+    """Return a hash of what a section's listing shows of its children (titles are in the nav's fingerprint)."""
+    children = section_children(renderer, slug, lang)
+    return digest(repr([(child["url"], child["description"]) for child in children])) if children else ""
 
 
 def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Renderer) -> str:
@@ -117,8 +146,8 @@ def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Re
         if dep.startswith("page:"):
             lang, _, slug = dep[5:].partition("/")
             parts.append(f"{dep}={renderer.resolve(lang, slug)}")
-        elif dep.startswith("file:"):  # an image: its size and date
-            parts.append(f"{dep}={file_fingerprint(site.config, dep[5:])}")
+        elif dep.startswith("file:"):  # a linked or shown file: whether it is published, its size and date
+            parts.append(f"{dep}={renderer.files.exists(dep[5:])}:{file_fingerprint(site.config, dep[5:])}")
         else:
             parts.append(f"{dep}={site.facts.fingerprint(dep)}")
     return digest("|".join(parts))
@@ -134,7 +163,7 @@ def body_key(site: Site, page: Page) -> str:
     """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
     config = site.config
     return digest(repr((CACHE_VERSION, markdown_key(config.markdown), page.lang, page.rel, page.body, config.base_path,
-                        config.facts_page)))
+                        config.facts_page, site.strings[page.lang].get("heading_link", ""))))
 
 
 @dataclass
@@ -158,26 +187,58 @@ def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[s
     entry = state.cache.get(key)
     if entry is not None and entry.get("deps_fp") == deps_fingerprint(entry["deps"], site, renderer):
         result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),
-                        links={tuple(link) for link in entry["links"]})
+                        links={tuple(link) for link in entry["links"]},  # type: ignore[misc]
+                        broken={tuple(link) for link in entry["broken"]})  # type: ignore[misc]
         return entry["html"], result, tuple(entry["deps"]), entry["deps_fp"]
     html, result = renderer.convert(page)
-    deps = tuple(sorted(result.refs) + sorted({f"page:{lang}/{slug}" for lang, slug, _ in result.links}))
+    # A broken link is a dependency too: the page that fixes it (by appearing) makes this body convert again.
+    pages = {f"page:{lang}/{slug}" for lang, slug, *_ in result.links}
+    pages |= {f"page:{lang}/{guess}" for kind, _, lang, guess in result.broken if kind == "page"}
+    files = {f"file:{path}" for path in result.files} | {f"file:{guess}" for kind, _, _, guess in result.broken
+                                                          if kind == "file"}
+    deps = tuple(sorted(result.refs) + sorted(pages) + sorted(files))
     deps_fp = deps_fingerprint(deps, site, renderer)
     state.cache.put(key, {"html": html, "toc": result.toc, "ids": sorted(result.ids), "refs": sorted(result.refs),
-                          "links": sorted(result.links), "deps": list(deps), "deps_fp": deps_fp},
-                    keep=state.keep_in_memory)
+                          "links": sorted(result.links), "broken": sorted(result.broken), "deps": list(deps),
+                          "deps_fp": deps_fp}, keep=state.keep_in_memory)
     return html, result, deps, deps_fp
+
+
+def convert_all(site: Site, renderer: Renderer, cache: BodyCache) -> tuple[dict[str, Outcome], list[BuildError]]:
+    """Convert every page body (from the cache when unchanged), render nothing: its links, ids, and errors.
+
+    A build whose pages did not all load uses it to report link errors in the same run.
+    """
+    state = RenderState(site, renderer, cache, None, {}, Path())  # type: ignore[arg-type]  # writes nothing
+    records, errors = {}, []
+    for page in site.pages:
+        if not page.digest:  # a stand-in for a file that did not load
+            continue
+        try:
+            _, result, _, _ = convert_cached(state, page)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        records[page.out_path] = Outcome(page.out_path, ids=tuple(sorted(result.ids)),
+                                         links=tuple(sorted(result.links)), broken=tuple(sorted(result.broken)))
+    cache.flush()
+    return records, errors
 
 
 def render_job(state: RenderState, job: Job) -> Outcome:
     """Render one job and write it to staging, unless its bytes equal the previous build's file."""
     renderer = state.renderer
+    broken: tuple[tuple[str, str, str, str], ...] = ()
     try:
-        if job.kind == "stub":
+        if job.kind == "listing":
+            source = f"content/{job.lang}/{job.slug}"
+            html = renderer.render_template(LISTING_TEMPLATE, listing_context(renderer, job.slug, job.lang), source)
+            deps, links, deps_fp = (), (), deps_fingerprint((), state.site, renderer)
+        elif job.kind == "stub":
             source = f"content/{job.lang}/{job.slug or 'index'}.md"
             html = renderer.render_template(STUB_TEMPLATE, renderer.stub_context(job.slug, job.lang), source)
             deps: tuple[str, ...] = ()
-            links: tuple[tuple[str, str, str], ...] = ()
+            links: tuple[tuple[str, str, str, str], ...] = ()
             deps_fp = deps_fingerprint(deps, state.site, renderer)
         else:
             page = state.site.page(job.lang, job.slug)
@@ -185,15 +246,16 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             body, result, deps, deps_fp = convert_cached(state, page)
             html = renderer.render_template(page.template, renderer.page_context(page, body, result), page.source)
             links = tuple(sorted(result.links))
+            broken = tuple(sorted(result.broken))
     except BuildFailed as exc:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
-    return store(state, job.out_path, data, job.key, deps, ids, links, deps_fp)
+    return replace(store(state, job.out_path, data, job.key, deps, ids, links, deps_fp), broken=broken)
 
 
 def store(state: RenderState, out_path: str, data: bytes, key: str = "", deps: tuple[str, ...] = (),
-          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str], ...] = (), deps_fp: str = "") -> Outcome:
+          ids: tuple[str, ...] = (), links: tuple[tuple[str, str, str, str], ...] = (), deps_fp: str = "") -> Outcome:
     """Write an output to staging; when the previous build has the same bytes, keep that file instead."""
     hashed = digest(data)
     old = state.previous.get(out_path)

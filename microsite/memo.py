@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .gitdates import head_files
+
 INPUTS = ("site.yaml", "content", "templates", "static")
 DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL")
 CACHE_DIR = ".cache"
@@ -60,6 +62,8 @@ def snapshot(root: Path, code: bool = True) -> list[tuple[str, int, int]]:
         stats.extend(_walk(root / name))
     if not code:
         return stats
+    for path in head_files(root):  # a commit changes pages' last-updated dates, not their files
+        stats.extend(_walk(path))
     stats.extend(_walk(Path(__file__).parent))
     for package in DEPENDENCIES:  # an upgrade changes their files (find_spec does not import them)
         spec = importlib.util.find_spec(package)
@@ -122,9 +126,9 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
         pass
 
 
-def settings(base_url: str | None, strict: bool) -> str:
+def settings(base_url: str | None, strict: bool, links: str | None = None) -> str:
     """Return the build options that change the output, as part of the key."""
-    return repr((base_url, strict))
+    return repr((base_url, strict, links))
 
 
 def summary_line(counts: dict[str, Any], seconds: float, work: str, out: Path) -> str:

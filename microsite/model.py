@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from .config import SiteConfig
 from .facts import Facts
@@ -46,14 +47,13 @@ class Page:
     translation_of: str | None = None
     draft: bool = False  # `draft: true`: left out of builds, shown by the preview with a banner
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # site.yaml's extra_front_matter
+    title_from_name: bool = False  # no title in front matter nor a '# heading': the file name stands in
 
     @property
     def slug(self) -> str:
-        """Return the language-independent page key: 'plan/talent', 'plan' for plan/index.md, '' for index.md."""
-        stem = self.rel[:-3]
-        if stem == "index":
-            return ""
-        return stem[: -len("/index")] if stem.endswith("/index") else stem
+        """Return the language-independent page key: 'plan/talent'; 'plan' for plan/index.md or plan/README.md."""
+        return slug_of(self.rel)
 
     @property
     def url_path(self) -> str:
@@ -66,13 +66,21 @@ class Page:
         return self.url_path + "index.html"
 
     @property
-    def section(self) -> str:
-        """Return the folder whose pages share this page's section nav ('' for top-level pages)."""
-        return self.slug.rpartition("/")[0] if not self.rel.endswith("index.md") else self.slug
+    def is_folder_page(self) -> bool:
+        """Return whether this is a folder's own page (index.md or README.md)."""
+        return self.slug != self.rel[:-3]
 
-    @property
-    def is_section_index(self) -> bool:
-        return self.rel.endswith("index.md") and self.slug != ""
+
+SECTION_PAGES = ("index", "readme")  # file stems (any case for README) that are their folder's page
+
+
+def slug_of(rel: str) -> str:
+    """Return the slug of a page file: 'a/b.md' -> 'a/b', 'a/index.md' and 'a/README.md' -> 'a', 'index.md' -> ''."""
+    stem = rel[:-3]
+    folder, _, name = stem.rpartition("/")
+    if name == "index" or name.casefold() == "readme":
+        return folder
+    return stem
 
 
 def page_url_path(lang: str, slug: str) -> str:
@@ -90,6 +98,8 @@ class Site:
     strings: dict[str, dict[str, str]] = field(hash=False)  # lang -> key -> text
     templates: dict[str, str] = field(hash=False)  # template name -> digest of its source closure
     drafts: tuple[Page, ...] = ()  # draft pages left out of this build (the preview keeps them in `pages`)
+    sections: dict[tuple[str, str], Any] = field(default_factory=dict, hash=False)  # (lang, folder) -> SectionMeta
+    dates: dict[str, datetime.date] = field(default_factory=dict, hash=False)  # page source -> last commit's date
 
     def page(self, lang: str, slug: str) -> Page | None:
         """Return the page with this language and slug, if it exists."""
@@ -107,3 +117,22 @@ class Site:
     def slugs(self) -> tuple[str, ...]:
         """Return every slug that exists in at least one language, sorted."""
         return tuple(sorted({p.slug for p in self.pages}))
+
+    @cached_property
+    def folders(self) -> tuple[str, ...]:
+        """Return every folder holding a page at any depth, in any language ('' for the root), sorted."""
+        folders = {""} if self.pages else set()
+        for slug in self.slugs:
+            parts = slug.split("/")
+            folders.update("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        return tuple(sorted(folders))
+
+    @cached_property
+    def listings(self) -> tuple[str, ...]:
+        """Return the folders with no page of their own in any language: each gets a generated listing."""
+        slugs = set(self.slugs)
+        return tuple(folder for folder in self.folders if folder not in slugs)
+
+    def updated(self, page: Page) -> datetime.date | None:
+        """Return when a page last changed: its last commit's date, else its front-matter date."""
+        return self.dates.get(page.source) or page.date

@@ -14,13 +14,14 @@ import jinja2
 
 from . import memo
 from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest
-from .check import check_anchors, check_facts_page, check_templates, check_translations
-from .config import load_config
-from .content import load_pages
-from .errors import BuildError, BuildFailed, raise_if
+from .check import check_anchors, check_facts_page, check_links, check_sections, check_templates, check_translations
+from .config import SiteConfig, load_config
+from .content import Content, load_content
+from .errors import BuildError, BuildFailed, raise_if, sort_errors
 from .facts import load_facts
+from .gitdates import load_git_dates
 from .i18n import load_strings
-from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
+from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .lint import lint_site
 from .model import Page, Site, digest
 from .outputs import render_extras
@@ -46,6 +47,7 @@ class BuildOptions:
     progress: bool = False
     preview: bool = False  # the preview server: keep converted pages in memory, save the manifest on exit
     throwaway: bool = False  # the output is a temporary folder (check): record no manifest or memo for it
+    links: str | None = None  # "error" or "warn" (broken links as warnings); None: site.yaml's `links`
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class BuildResult:
     missing: int = 0  # pages shown as 'not translated yet'
     rendered_paths: tuple[str, ...] = ()  # the outputs rendered this time
     workers: int = 1  # processes that rendered them
+    link_warnings: tuple[BuildError, ...] = ()  # broken links and anchors, when links are warnings
+    # for check: each page's links to other pages, (lang, slug) -> {(lang, slug)}
+    graph: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, hash=False)
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -84,17 +89,19 @@ class BuildResult:
 
 
 def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[int, int, Page]] | None = None,
-              drafts: bool = False) -> tuple[Site, jinja2.Environment]:
+              drafts: bool = False, partial: list[BuildError] | None = None) -> tuple[Site, jinja2.Environment]:
     """Load settings, pages, facts, UI strings and templates; report every error together.
 
     `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
     Draft pages are left out (into Site.drafts) unless `drafts` (the preview) keeps them.
+    With `partial`, errors in pages and _section.yaml files are added to it instead of raised, and
+    the site holds a stand-in for each page that failed, so the build can still find link errors.
     """
     config = load_config(root, base_url)
     errors: list[BuildError] = []
     loaded: dict[str, Any] = {}
     env = make_environment(config.templates_dir)
-    steps = {"pages": lambda: load_pages(config, reuse), "facts": lambda: load_facts(config),
+    steps = {"content": lambda: _load_content(config, reuse, partial), "facts": lambda: load_facts(config),
              "strings": lambda: load_strings(config),
              "templates": lambda: load_templates(env, config.templates_dir)}
     for name, step in steps.items():
@@ -103,10 +110,23 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
-    pages = tuple(p for p in loaded["pages"] if drafts or not p.draft)
-    left_out = tuple(p for p in loaded["pages"] if p.draft and not drafts)
-    site = Site(config, pages, loaded["facts"], loaded["strings"], loaded["templates"], left_out)
+    content = loaded["content"]
+    loaded_pages = content.pages + (content.failed if partial else [])
+    pages = sorted((p for p in loaded_pages if drafts or not p.draft), key=lambda p: (p.slug, p.lang))
+    left_out = tuple(p for p in content.pages if p.draft and not drafts)
+    site = Site(config, tuple(pages), loaded["facts"], loaded["strings"], loaded["templates"], drafts=left_out,
+                sections=content.sections, dates={} if partial else load_git_dates(root, content.pages))
     return site, env
+
+
+def _load_content(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | None,
+                  partial: list[BuildError] | None) -> Content:
+    content = load_content(config, reuse)
+    if partial is None:
+        raise_if(content.errors)
+    else:
+        partial.extend(content.errors)
+    return content
 
 
 @contextmanager
@@ -140,11 +160,15 @@ class Builder:
         self.site: Site | None = None
         self.renderer: Renderer | None = None
 
-    def load(self) -> tuple[Site, jinja2.Environment]:
+    def load(self, partial: list[BuildError] | None = None) -> tuple[Site, jinja2.Environment]:
         """Load the project; the preview reuses pages whose files did not change since the last load."""
         site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None,
-                              drafts=self.options.preview)
+                              drafts=self.options.preview, partial=partial)
         return site, env
+
+    def links_warn(self, site: Site) -> bool:
+        """Return whether broken links are warnings in this build (--links warn or site.yaml; never with --strict)."""
+        return (self.options.links or site.config.links) == "warn" and not self.options.strict
 
     def build(self) -> BuildResult:
         """Load everything, render what changed, and replace the output folder on success."""
@@ -152,20 +176,27 @@ class Builder:
         options = self.options
         use_memo = options.cache and not options.preview and not options.throwaway
         stats = memo.snapshot(self.root) if use_memo else []
-        site, env = self.load()
+        load_errors: list[BuildError] = []
+        site, env = self.load(load_errors)
         renderer = Renderer(site, env, options.preview)
+        problems = (check_templates(site) + check_facts_page(site) + check_sections(site)
+                    + renderer.front_matter_errors())
+        if load_errors:  # report link errors in the same run: convert what loaded, render nothing
+            records, errors = convert_all(site, renderer, self.cache)
+            links = [] if self.links_warn(site) else check_links(site, records, renderer.files)
+            raise BuildFailed(load_errors + problems + errors + links)
         warnings = check_translations(site, renderer.statuses.values())
-        raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors())
+        raise_if(problems)  # --strict's translation errors come after rendering, with the link errors
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)
             if self.records is None:
                 self.records = _load_records(self.root, self.out) if options.cache and not options.throwaway else {}
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
-            if use_memo:
+            if use_memo and not result.link_warnings:  # a build with warnings runs again, to show them again
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts(),
-                          outputs)
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links), stats,
+                          result.counts(), outputs)
         return result
 
     def render_and_write(self, site: Site, renderer: Renderer, jobs: list[Job], warnings: list[BuildError],
@@ -178,15 +209,18 @@ class Builder:
             todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
             workers = worker_count(options.jobs, len(todo))
             fresh = {o.out_path: o for o in run_jobs(state, todo, workers, options.progress)}
-            raise_if([error for o in fresh.values() for error in o.errors])
             if extras:  # a full build: what is not planned now is gone
                 outcomes = {job.out_path: previous[job.out_path] for job in jobs if job.out_path in previous}
             else:
                 outcomes = dict(previous)
             outcomes.update(fresh)
-            raise_if(check_anchors(site, outcomes, None if extras else {job.slug for job in jobs}))
+            scope = None if extras else {job.slug for job in jobs}
+            link_problems = check_links(site, outcomes, renderer.files, scope) + check_anchors(site, outcomes, scope)
+            warn = self.links_warn(site)
+            raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems)
+                     + (list(warnings) if options.strict else []))
             if options.strict:  # one gate: a strict build fails on every warning `check --strict` fails on
-                raise_if(warnings + lint_site(site, page_refs(site, outcomes)))
+                raise_if(lint_site(site, page_refs(site, outcomes), graph=link_graph(site, outcomes)))
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
@@ -206,9 +240,10 @@ class Builder:
         refs = {(job.lang, job.slug): cited_facts(site, self.records[job.out_path].deps)
                 for job in jobs if job.kind == "page"}
         states = [status.state for status in renderer.statuses.values()]
+        graph = link_graph(site, self.records) if options.throwaway else {}
         return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
                            tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING),
-                           tuple(sorted(fresh)), workers)
+                           tuple(sorted(fresh)), workers, tuple(sort_errors(link_problems)) if warn else (), graph)
 
     def save(self) -> None:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
@@ -219,6 +254,12 @@ class Builder:
 def page_refs(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[str]]:
     """Return the facts each page cites, from the outputs rendered now or reused."""
     return {(p.lang, p.slug): cited_facts(site, outcomes[p.out_path].deps) for p in site.pages if p.out_path in outcomes}
+
+
+def link_graph(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """Return each page's links to other pages (lang, slug), for the orphan check."""
+    return {(p.lang, p.slug): {(lang, slug) for lang, slug, *_ in outcomes[p.out_path].links}
+            for p in site.pages if p.out_path in outcomes}
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:

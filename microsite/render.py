@@ -18,8 +18,10 @@ from .i18n import (fact_date, fact_title, format_as_of, format_data_dates, forma
                    formula_text, source_credit)
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
-from .nav import Nav, build_nav
+from .listing import section_children
+from .nav import Nav, build_nav, nav_context
 from .sources import Source
+from .targets import FileTargets
 from .templates import template_error
 from .transdiff import diff_url_path
 from .translations import OUTDATED, Status, all_statuses, page_status
@@ -56,6 +58,7 @@ class Renderer:
         renderer.converter = self.converter
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
+        renderer.__dict__["_folders"] = self._folders  # no file was added or removed
         statuses = dict(self.statuses)
         for slug in slugs:
             for code in self.config.codes:
@@ -72,8 +75,7 @@ class Renderer:
     @cached_property
     def navs(self) -> dict[str, Nav]:
         """Return the navigation of each language."""
-        return {code: build_nav([p for p in self.site.pages if p.lang == code], self.config.url, self.title)
-                for code in self.config.codes}
+        return {code: build_nav(self.site, code, self.config.url, self.title) for code in self.config.codes}
 
     @cached_property
     def statuses(self) -> dict[tuple[str, str], Status]:
@@ -197,17 +199,37 @@ class Renderer:
         return self._charts[key, lang]
 
     def resolve(self, lang: str, slug: str) -> str | None:
-        """Return the URL path of a page, or of its 'not translated yet' page when only another language has it."""
-        if any(self.site.page(code, slug) for code in self.config.codes):
+        """Return the URL path of a page or section in `lang` (a 'not translated yet' page or listing included)."""
+        if slug in self._folders or any(self.site.page(code, slug) for code in self.config.codes):
             return page_url_path(lang, slug)
         return None
 
+    @property
+    def no_extra(self) -> dict[str, Any]:
+        """Return `page.extra` of a page with no front matter of its own (a listing, a 'not translated yet' page)."""
+        return {key: None for key in self.config.extra_front_matter}
+
+    @cached_property
+    def _folders(self) -> frozenset[str]:
+        return frozenset(self.site.folders)
+
+    @cached_property
+    def files(self) -> FileTargets:
+        """Return what the build publishes besides pages, for links to files."""
+        from .outputs import render_extras  # here, not at the top: outputs/files.py imports jobs, which imports us
+        return FileTargets(self.site, lambda: set(render_extras(self.site)))
+
     def convert(self, page: Page) -> tuple[str, Result]:
-        """Return the HTML of a page's Markdown body; unknown references raise BuildFailed."""
+        """Return the HTML of a page's Markdown body; unknown facts and charts raise BuildFailed.
+
+        Broken links do not: they are in the result, and check.py reports them with every line.
+        """
         ctx = PageContext(page.lang, page.rel, self.langs[page.lang].fact_views,
                           lambda key: self.chart_html(key, page.lang), self.resolve, self.config.url,
-                          self.config.codes, self.site.strings[page.lang],
-                          lambda site_path: source_of(self.config, site_path))
+                          self.config.codes, words=self.site.strings[page.lang],
+                          find_file=lambda site_path: source_of(self.config, site_path),
+                          file_exists=self.files.exists,
+                          heading_link=self.site.strings[page.lang].get("heading_link", ""))
         html, result = self.converter.convert(page.body, ctx)
         raise_if([self._reference_error(page, kind, text) for kind, text in result.unknown])
         return html, result
@@ -220,17 +242,11 @@ class Renderer:
             known = ", ".join(self.site.facts.charts) or "none defined"
             return BuildError(page.source, line_of(body, "{{chart:" + text, page.body_line),
                               f"unknown chart '{text}' (known: {known})")
-        line = line_of(body, text, page.body_line)
-        messages = {
-            "page": f"link to a missing page '{text}'",
-            "outside": f"link '{text}' points outside content/",
-            "relative": f"relative link '{text}' is not a Markdown page; link pages as .md files, "
-                        "and files in static/ as /static/...",
-            "image": f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/"
-                     + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/")
-                        else ""),
-        }
-        return BuildError(page.source, line, messages[kind])
+        # an image (links to pages and files are checked by check.py, at every line they occur)
+        return BuildError(page.source, line_of(body, text, page.body_line),
+                          f"image '{text}' not found: put the file beside the page, in content/assets/ or in static/"
+                          + (f" (written /static{text})" if text.startswith("/") and not text.startswith("/static/")
+                             else ""))
 
     # -- template context ------------------------------------------------------------------------
 
@@ -277,14 +293,18 @@ class Renderer:
         language = self.config.language(page.lang)
         source = status.source
         context = self._base_context(page.lang, page.url_path, self.alternates(page.slug))
-        nav = self.navs[page.lang]
-        context["nav"] = {"top": nav.top, "section": nav.section(page.section)}
+        context["nav"] = nav_context(self.navs[page.lang], page.slug)
+        updated = self.site.updated(page)
         context["page"] = {
             "figures": self.cited_figures(page.lang, result.refs),
             "title": self.title(page), "description": self.description(page) or self.config.description[page.lang],
             "slug": page.slug, "lang": page.lang, "url_path": page.url_path, "url": self.config.url(page.url_path),
             "date": format_date(page.date, language) if page.date else "",
             "date_iso": page.date.isoformat() if page.date else "",
+            "updated": format_date(updated, language) if updated else "",
+            "updated_iso": updated.isoformat() if updated else "",
+            "edit_url": self.config.edit_url + page.source if self.config.edit_url else "",
+            "extra": page.extra, "children": [],
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
             "code": 'class="highlight"' in body,  # pages with code load static/highlight.css
             "untranslated": False, "noindex": False, "draft": page.draft,
@@ -321,12 +341,14 @@ class Renderer:
         source = self.statuses[slug, lang].source
         url_path = page_url_path(lang, slug)
         context = self._base_context(lang, url_path, self.alternates(slug))
-        context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        context["nav"] = nav_context(self.navs[lang], slug)
         source_lang = self.config.language(source.lang)
         context["page"] = {
             "title": self.title(source), "description": self.config.description[lang], "slug": slug, "lang": lang,
             "url_path": url_path,
             "url": self.config.url(url_path), "date": "", "date_iso": "", "content": Markup(""), "toc": [],
+            "updated": "", "updated_iso": "", "edit_url": "", "extra": self.no_extra,
+            "children": section_children(self, slug, lang),
             "template": "untranslated.html", "source": source.source, "untranslated": True, "noindex": True,
             "outdated": False,
             "original": {"url": self.config.url(source.url_path), "lang": source.lang, "name": source_lang.name,
@@ -341,7 +363,7 @@ class Renderer:
             context["canonical"] = self.config.absolute_url("")
         context["languages"] = [dict(item, url=self.config.url(page_url_path(item["code"], "")))
                                 for item in context["languages"]]
-        context["nav"] = {"top": self.navs[lang].top, "section": ()}
+        context["nav"] = nav_context(self.navs[lang], "\0")  # the top navigation only
         # every language's chrome: GitHub Pages serves one 404.html for all, and the root chooser names the site
         context["variants"] = [{"code": l.code, "html_lang": l.html_lang, "name": l.name,
                                 "title": self.config.title[l.code], "home": self.config.url(page_url_path(l.code, "")),

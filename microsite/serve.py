@@ -89,8 +89,9 @@ class Preview(Builder):
     def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
         """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
 
-        A changed title, weight or date shows on other pages (navigation, sitemap), and an added
-        or removed file changes links and translations: those take the full build.
+        A changed title, weight, date or description shows on other pages (navigation, section
+        listings, sitemap), and an added or removed file changes links and translations: those
+        take the full build.
         """
         if self.site is None or self.errors or not changed:
             return None
@@ -103,7 +104,8 @@ class Preview(Builder):
             if old is None or not Path(path).is_file():
                 return None
             page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if (page.title, page.weight, page.date) != (old.title, old.weight, old.date):
+            if (page.title, page.weight, page.date, page.description) != (old.title, old.weight, old.date,
+                                                                            old.description):
                 return None
             pages.append(page)
         return pages
@@ -215,8 +217,14 @@ class SiteApp:
 
 
 def _print_result(result: BuildResult) -> None:
+    _print_warnings(result)
     print(f"rebuilt in {result.seconds * 1000:.0f} ms: {_count(result.rendered, 'page')} rendered, "
           f"{_count(result.written, 'file')} written", flush=True)
+
+
+def _print_warnings(result: BuildResult) -> None:
+    for warning in result.link_warnings:  # --links warn: broken links do not stop the preview, and are not hidden
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _count(number: int, noun: str) -> str:
@@ -253,7 +261,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     from tornado import ioloop
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
-                           cache=not args.no_cache)
+                           cache=not args.no_cache, links=args.links)
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
@@ -266,6 +274,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     loop = ioloop.IOLoop.current()
     try:
         result = preview.build()
+        _print_warnings(result)
         print(result.summary(shown_out=args.out), flush=True)
     except BuildFailed as exc:
         _print_errors(exc.errors)

@@ -63,8 +63,10 @@ class SourceChange:
 
 def archive_source(root: Path, text: str) -> None:
     """Keep a copy of a source page's text under its body stamp; a cache that cannot be written costs nothing."""
-    _, body, _ = split_front_matter(text.replace("\r\n", "\n"), "source")
-    path = root / ARCHIVE / f"{body_stamp(body)}.md"
+    stamp = stamp_of(text)
+    if stamp is None:
+        return
+    path = root / ARCHIVE / f"{stamp}.md"
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,12 +78,19 @@ def archive_source(root: Path, text: str) -> None:
 
 
 def stamp_of(text: str) -> str | None:
-    """Return the body stamp of a page's text, or None when it has no front matter."""
+    """Return the body stamp of a page's text as `translated` makes it (a '# Title' that is the title left out).
+
+    None when the text cannot be read as a page at all.
+    """
+    text = text.replace("\r\n", "\n")
     try:
-        _, body, _ = split_front_matter(text.replace("\r\n", "\n"), "source")
+        return body_stamp(parse_page(text, "source", "", "page.md").body)
+    except BuildFailed:  # e.g. an old version with front-matter keys this site no longer declares
+        pass
+    try:
+        return body_stamp(split_front_matter(text, "source")[1])
     except BuildFailed:
         return None
-    return body_stamp(body)
 
 
 def from_archive(root: Path, stamp: str) -> str | None:

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, snapshot
 
-ALLOWED_KEYS = "title, description, date, weight, template, translation_of, draft"
+ALLOWED_KEYS = ("title, description, date, weight, template, translation_of, draft; "
+                "site.yaml's extra_front_matter can declare more")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -41,8 +42,8 @@ def test_nav_follows_weight_then_title(make_project):
     site = built(make_project())
     nav = soup(site / "en/about/team/index.html").select("nav.site-nav a")
     assert [a.get_text() for a in nav] == ["Home", "About", "Figures"]  # weights 0, 10, 20
-    section = soup(site / "en/about/team/index.html").select("nav.section-nav a")
-    assert [a.get_text() for a in section] == ["About", "Team"]  # the section's index page first
+    section = soup(site / "en/about/team/index.html").select("nav.sidebar a")
+    assert [a.get_text() for a in section] == ["About", "Team"]  # the section's own page first
 
 
 def test_every_internal_link_resolves_to_a_built_file(make_project):
@@ -66,7 +67,7 @@ def test_markdown_links_become_page_urls_and_chinese_headings_get_ids(make_proje
     about_zh = soup(site / "zh/about/index.html")
     heading = about_zh.find("h2", string="团队与AI成员")
     assert heading["id"] == "团队与ai成员"
-    link = about_zh.select_one("article a[href*='#']")
+    link = about_zh.select_one("article p a[href*='#']")
     assert link.get_text() == "首页" and link["href"] == "/zh/#关于我们"
     assert soup(site / "zh/index.html").find(id="关于我们") is not None
 
@@ -144,9 +145,9 @@ BAD_INPUTS = {
     "invalid front matter YAML": (
         {TEAM: "---\ntitle: Team\nweight: [5\n---\nThe team.\n"},
         [f"{TEAM}:3: invalid YAML: the '[' opened on this line is never closed (did not find expected ',' or ']')"]),
-    "missing title": (
-        {TEAM: "---\nweight: 5\n---\nThe team.\n"},
-        [f"{TEAM}:1: front matter: missing 'title'"]),
+    "empty title": (
+        {TEAM: "---\ntitle: ''\nweight: 5\n---\nThe team.\n"},
+        [f"{TEAM}:2: front matter: 'title' must be non-empty text"]),
     "unknown front matter key": (
         {TEAM: "---\ntitle: Team\nweight: 5\nauthor: Ann\n---\nThe team.\n"},
         [f"{TEAM}:4: front matter: unknown key 'author' (allowed: {ALLOWED_KEYS})"]),
@@ -181,7 +182,7 @@ BAD_INPUTS = {
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n'
                                 "{{ page.subtitle }}\n{% endblock %}\n"},
         [f"templates/page.html:4: undefined variable: 'dict object' has no attribute 'subtitle' (rendering {p})"
-         for p in ("content/en/about/index.md", TEAM, "content/zh/about/index.md")]),
+         for p in ("content/en/about/index.md", TEAM, "content/zh/about/index.md", "content/zh/about/team.md")]),
     "file not in UTF-8": (
         {"content/zh/about/index.md": "---\ntitle: 关于\n---\n第一行\n".encode("gbk")},
         ["content/zh/about/index.md:2: not valid UTF-8 (byte 0xb9 at offset 11); save the file as UTF-8"]),
@@ -190,10 +191,10 @@ BAD_INPUTS = {
         ["content/en/about/index.md: same URL /en/about/ as content/en/about.md"]),
     "link to a missing page": (
         {TEAM: "---\ntitle: Team\n---\nThe team.\n\nSee [the board](board.md).\n"},
-        [f"{TEAM}:6: link to a missing page 'board.md'"]),
+        [f"{TEAM}:6: link to a missing page 'board.md'; no page has a similar path"]),
     "link to a missing heading": (
         {TEAM: "---\ntitle: Team\n---\nSee [home](../index.md#nowhere).\n"},
-        [f"{TEAM}:4: link to '#nowhere' on /en/: the page has no such heading or id"]),
+        [f"{TEAM}:4: link to '#nowhere' on /en/: the page has no such heading or id; its ids: #about-us, #home-figures"]),
     "page path escaping the output": (
         {"content/en/a\\..\\..\\x.md": "---\ntitle: X\n---\nx\n"},
         ["content/en/a\\..\\..\\x.md: page path would escape the output folder; rename the file"]),
@@ -227,13 +228,13 @@ def test_bad_input_reports_path_line_and_leaves_site_untouched(make_project, cas
 
 def test_all_errors_of_one_build_are_reported_together(make_project):
     project = make_project({
-        TEAM: "---\nweight: 5\n---\nThe team.\n",
+        TEAM: "---\nweight: five\n---\nThe team.\n",
         "content/en/figures.md": "---\ntitle: Figures\ncolour: red\ntemplate: key-figures.html\n---\nx\n",
     })
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{TEAM}:1: front matter: missing 'title'",
+        f"{TEAM}:2: front matter: 'weight' must be a whole number, got 'five'",
         f"content/en/figures.md:3: front matter: unknown key 'colour' (allowed: {ALLOWED_KEYS})",
         "failed: 2 errors"]
 

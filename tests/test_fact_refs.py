@@ -284,11 +284,11 @@ def test_a_heading_showing_a_fact_keeps_its_anchor_when_the_value_changes(make_p
         result = run_build(project, "build", "--out", "out")
         assert result.returncode == 0, result.stderr
         shown_value = f"{int(value):,}"
-        heading = soup_of(project / "out/en/notes/index.html").select_one("main h2")
+        heading = soup_of(project / "out/en/notes/index.html").select_one("main .doc-body h2")
         assert (heading["id"], heading.get_text()) == ("the-firms-firms", f"The {shown_value} firms")
-        linked = soup_of(project / "out/en/notes/index.html").select("main h2")[1]  # a fact inside link text
+        linked = soup_of(project / "out/en/notes/index.html").select("main .doc-body h2")[1]  # a fact inside link text
         assert (linked["id"], linked.get_text()) == ("share-firm_share", "Share 29%")
-        zh_heading = soup_of(project / "out/zh/notes/index.html").select_one("main h2")
+        zh_heading = soup_of(project / "out/zh/notes/index.html").select_one("main .doc-body h2")
         assert (zh_heading["id"], zh_heading.get_text()) == ("firms-企业", f"{shown_value}家企业")
         link = soup_of(project / "out/en/index.html").select_one('main a[href$="#the-firms-firms"]')
         assert link is not None and link["href"] == "/en/notes/#the-firms-firms"

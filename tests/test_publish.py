@@ -82,6 +82,8 @@ def check_build_job(build: dict[str, Any]) -> list[str]:
         problems.append("build: the site must be built after configure-pages and before the upload")
     if tests is None or built is not None and tests > built:
         problems.append("build: the tests (.ci/run) must run before the site is built")
+    if steps[index["actions/checkout"]].get("with", {}).get("fetch-depth") != 0:
+        problems.append("build: actions/checkout needs fetch-depth: 0 (pages' last-updated dates come from git)")
     if steps[index["actions/upload-pages-artifact"]].get("with", {}).get("path") != "site/":
         problems.append("build: upload-pages-artifact must upload site/")
     versions = {"actions/checkout": "v4", "actions/setup-python": "v5", "actions/configure-pages": "v5",
@@ -151,6 +153,12 @@ def test_workflow_check_wants_the_strict_gate() -> None:
     text = WORKFLOW.read_text(encoding="utf-8").replace("build.py build --strict ", "build.py build ")
     assert check_workflow(load_workflow(text)) == [
         NO_BUILD_STEP]
+
+
+def test_workflow_check_wants_the_full_history_for_last_updated_dates() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert check_workflow(load_workflow(text.replace("fetch-depth: 0", "fetch-depth: 1"))) == [
+        "build: actions/checkout needs fetch-depth: 0 (pages' last-updated dates come from git)"]
 
 
 def test_workflow_check_wants_tests_before_build_and_a_deploy_job() -> None:

@@ -452,7 +452,7 @@ def test_a_template_edit_rerenders_the_pages_using_it(preview: Preview) -> None:
     assert changed == ("zh/about/team/index.html",)  # the one 'not translated yet' page
     assert "zq85" in out_text(preview, "zh/about/team/index.html")
     changed, _ = rebuild_after(preview, "templates/page.html",
-                               lambda t: t.replace("<h1>{{ page.title }}</h1>", "<h1>{{ page.title }}</h1> zq86", 1))
+                               lambda t: t.replace('<div class="doc-body">', '<div class="doc-body"> zq86', 1))
     assert set(changed) == {"en/about/index.html", "en/about/team/index.html", "zh/about/index.html"}
 
 
@@ -501,7 +501,8 @@ def test_a_page_edit_checks_the_anchors_it_breaks_or_adds(preview: Preview) -> N
     with pytest.raises(BuildFailed):
         preview.rebuild()
     assert [str(e) for e in preview.errors] == [
-        "content/en/about/index.md:9: link to '#about-us' on /en/: the page has no such heading or id"]
+        "content/en/about/index.md:9: link to '#about-us' on /en/: the page has no such heading or id; "
+        "its ids: #home-figures, #who-we-are"]
     assert snapshot(preview.out) == before
     home.write_text(original, encoding="utf-8")
     assert preview.rebuild() is not None and preview.errors == []
@@ -510,5 +511,6 @@ def test_a_page_edit_checks_the_anchors_it_breaks_or_adds(preview: Preview) -> N
     with pytest.raises(BuildFailed):
         preview.rebuild()
     assert [str(e) for e in preview.errors] == [
-        "content/en/about/index.md:11: link to '#nowhere' on /en/: the page has no such heading or id"]
+        "content/en/about/index.md:11: link to '#nowhere' on /en/: the page has no such heading or id; "
+        "its ids: #about-us, #home-figures"]
     assert snapshot(preview.out) == before

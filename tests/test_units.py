@@ -11,7 +11,7 @@ from microsite.config import normalize_base_url, parse_config
 from microsite.content import check_page_path, parse_page, split_front_matter
 from microsite.errors import BuildError, BuildFailed
 from microsite.markdown import Converter, FactView, PageContext, resolve_link
-from microsite.model import body_stamp
+from microsite.model import Site, body_stamp
 from microsite.nav import build_nav
 from microsite.scaffold import restamp
 from microsite.write import safe_output_path
@@ -74,8 +74,7 @@ def test_config_errors_name_their_line():
 def test_front_matter_is_split_from_the_body_with_its_line():
     head, body, line = split_front_matter("---\ntitle: A\n---\n\nText\n", "a.md")
     assert (head, body, line) == ("title: A", "\nText\n", 4)
-    assert errors_of(split_front_matter, "title: A\n", "a.md") == [
-        "a.md:1: front matter: the file must start with a '---' line"]
+    assert split_front_matter("# A\n\nText\n", "a.md") == ("", "# A\n\nText\n", 1)  # front matter is optional
     assert errors_of(split_front_matter, "---\ntitle: A\n", "a.md") == ["a.md:1: front matter: no closing '---' line"]
 
 
@@ -83,9 +82,10 @@ def test_page_urls_follow_the_file_path():
     def page(rel: str):
         return parse_page("---\ntitle: T\n---\n", f"content/zh/{rel}", "zh", rel)
     assert page("index.md").url_path == "zh/" and page("index.md").slug == ""
-    assert page("plan/index.md").url_path == "zh/plan/" and page("plan/index.md").section == "plan"
+    assert page("plan/index.md").url_path == "zh/plan/" and page("plan/index.md").is_folder_page
+    assert page("plan/README.md").url_path == "zh/plan/" and page("README.md").slug == ""
     assert page("plan/talent.md").out_path == "zh/plan/talent/index.html"
-    assert page("plan/talent.md").section == "plan" and page("about.md").section == ""
+    assert not page("plan/talent.md").is_folder_page and page("plan/readme-first.md").slug == "plan/readme-first"
 
 
 def test_front_matter_values_are_typed_and_checked():
@@ -123,11 +123,13 @@ def test_restamp_changes_only_the_stamp_line():
 def test_nav_orders_by_weight_then_title_with_sections():
     def page(rel: str, title: str, weight: int = 0):
         return parse_page(f"---\ntitle: {title}\nweight: {weight}\n---\n", rel, "en", rel)
-    nav = build_nav([page("index.md", "Home"), page("b.md", "Beta", 5), page("a.md", "Alpha", 5),
-                     page("plan/index.md", "Plan", 1), page("plan/z.md", "Zed", 1), page("plan/y.md", "Why", 2)])
+    pages = [page("index.md", "Home"), page("b.md", "Beta", 5), page("a.md", "Alpha", 5),
+             page("plan/index.md", "Plan", 1), page("plan/z.md", "Zed", 1), page("plan/y.md", "Why", 2)]
+    config = parse_config(TINY_SITE_YAML, "site.yaml", Path("."))
+    nav = build_nav(Site(config, tuple(sorted(pages, key=lambda p: p.slug)), None, {}, {}), "en")
     assert [item.title for item in nav.top] == ["Home", "Plan", "Alpha", "Beta"]
-    assert [item.title for item in nav.section("plan")] == ["Plan", "Zed", "Why"]
-    assert nav.section("") == ()
+    assert [item.title for item in nav.item("plan").children] == ["Zed", "Why"]
+    assert nav.sidebar("plan/y")[0].title == "Plan" and nav.sidebar("a")[0] is None
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
@@ -137,16 +139,29 @@ def context(rel: str = "plan/index.md", lang: str = "en") -> PageContext:
     return PageContext(lang, rel, {"firms": FactView("1,048", "Source: Survey, October 2022", "/r/en/figures/#fact-firms")},
                        lambda key: "<figure>chart</figure>" if key == "shares" else None,
                        lambda lang, slug: f"{lang}/{slug}/".replace("//", "/") if (lang, slug) in existing else None,
-                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"))
+                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"), lambda path: path == "static/a.css")
 
 
 @pytest.mark.parametrize("href, expected", [
-    ("talent.md", ("en", "plan/talent", "")), ("talent.md#人才", ("en", "plan/talent", "人才")),
-    ("../index.md", ("en", "", "")), ("../../zh/plan/talent.md", ("zh", "plan/talent", "")),
-    ("../../../x.md", "link points outside the content folders"),
+    ("talent.md", ("page", "en", "plan/talent", "", True)), ("talent.md#人才", ("page", "en", "plan/talent", "人才", True)),
+    ("../index.md", ("page", "en", "", "", True)), ("../../zh/plan/talent.md", ("page", "zh", "plan/talent", "", True)),
+    ("./talent", ("page", "en", "plan/talent", "", True)), ("talent/", ("page", "en", "plan/talent", "", True)),
+    ("../", ("page", "en", "", "", True)), ("/plan/talent/", ("page", "en", "plan/talent", "", True)),
+    ("/zh/plan/talent/#x", ("page", "zh", "plan/talent", "x", True)), ("#top", ("page", "en", "plan", "top", True)),
+    ("talnt.md", ("page", "en", "plan/talnt", "", False)), ("/static/no.css", ("file", "en", "static/no.css", "", False)),
+    ("../../../x.md", ("outside", "en", "../x.md", "", False)),
 ])
-def test_relative_markdown_links_resolve_to_pages(href, expected):
-    assert resolve_link(href, context()) == expected
+def test_links_resolve_to_pages_in_every_form(href, expected):
+    target, found = resolve_link(href, context())
+    assert (target.kind, target.lang, target.path, target.fragment, found) == expected
+    assert resolve_link("https://example.org/", context()) is None and resolve_link("mailto:a@b.c", context()) is None
+
+
+def test_a_link_written_relative_to_the_pages_url_is_understood_too():
+    target, found = resolve_link("../../#x", context("plan/talent.md"))  # from /en/plan/talent/, as Hugo reads it
+    assert (target.kind, target.lang, target.path, target.fragment, found) == ("page", "en", "", "x", True)
+    target, found = resolve_link("../../", context("plan/index.md"))  # an index page's folder is its URL: no second try
+    assert (target.kind, found) == ("outside", False)
 
 
 def test_markdown_renders_facts_links_charts_and_heading_ids():
@@ -161,12 +176,13 @@ def test_markdown_renders_facts_links_charts_and_heading_ids():
     assert "<figure>chart</figure>" in html and '<h2 id="北京的-ai">北京的 AI</h2>' in html
     assert result.refs == {"fact:firms", "chart:shares"} and result.unknown == []
     assert result.ids == {"talent", "北京的-ai"}
-    assert result.links == {("en", "plan/talent", "x"), ("en", "", "")}
+    assert result.links == {("en", "plan/talent", "x", "talent.md#x"), ("en", "", "", "../index.md")}
 
 
 def test_unknown_references_are_collected_not_rendered_silently():
     html, result = Converter().convert("{{fact:nope}} [a](missing.md) [b](img.png)\n\n{{chart:nope}}\n", context())
-    assert sorted(result.unknown) == [("chart", "nope"), ("fact", "nope"), ("page", "missing.md"), ("relative", "img.png")]
+    assert sorted(result.unknown) == [("chart", "nope"), ("fact", "nope")]
+    assert sorted(result.broken) == [("file", "img.png", "en", "en/plan/img.png"), ("page", "missing.md", "en", "plan/missing")]
 
 
 def test_the_converter_is_reused_between_pages():

@@ -19,6 +19,7 @@ from .copy import check_copied, index_sources
 from .figures import check_bare_numbers, check_fact_sets
 from .markup import check_markup
 from .numbers import check_number_words
+from .orphans import check_orphans, check_titles
 from .provenance import check_declared
 from .settings import parse_lint_settings, resolve_sources
 from .text import Text, data_texts, page_texts, strings_texts
@@ -27,11 +28,13 @@ from .unfinished import check_unfinished, untranslated_title
 
 
 def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path | None = None,
-              out: Path | None = None) -> list[BuildError]:
+              out: Path | None = None, graph: dict[tuple[str, str], set[tuple[str, str]]] | None = None
+              ) -> list[BuildError]:
     """Return every lint warning of a built site; `refs` are the facts and charts each page cites.
 
     `sources` is a folder of source texts for the copy check (default: site.yaml's `lint: sources`).
-    With `out` (the folder the site was just built into), the built pages are checked too.
+    With `out` (the folder the site was just built into), the built pages are checked too;
+    `graph` (each page's links to other pages) turns on the orphan check.
     Raises BuildFailed when the lint settings or the source texts cannot be read.
     Drafts are not linted: the preview shows them, builds leave them out.
     """
@@ -65,6 +68,9 @@ def lint_site(site: Site, refs: dict[tuple[str, str], set[str]], sources: Path |
     warnings.extend(check_fact_sets(site, refs))
     warnings.extend(check_declared(site.facts))
     warnings.extend(check_unfinished(site))
+    warnings.extend(check_titles(site))
+    if graph is not None:
+        warnings.extend(check_orphans(site, graph))
     if out is not None:
         warnings.extend(check_markup(site, out))
     return warnings
@@ -85,4 +91,5 @@ def _data_texts(site: Site) -> list[Text]:
     return found
 
 
-__all__ = ["check_bare_numbers", "check_fact_sets", "check_markup", "check_unfinished", "lint_site"]
+__all__ = ["check_bare_numbers", "check_fact_sets", "check_markup", "check_orphans", "check_titles", "check_unfinished",
+           "lint_site"]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..model import slug_of
+
 # UI words the Markdown blocks show, in English, for a site whose strings files do not have them.
 DEFAULT_WORDS = {
     "md_note": "Note", "md_abstract": "Summary", "md_info": "Info", "md_tip": "Tip", "md_important": "Important",
@@ -41,6 +43,14 @@ class PageContext:
     words: dict[str, str] = field(default_factory=dict)  # the page language's UI strings
     find_file: Callable[[str], Path | None] = lambda site_path: None  # 'en/plan/map.png' -> the file published there
 
+    file_exists: Callable[[str], bool] = lambda path: False  # site path -> whether the build publishes that file
+    heading_link: str = ""  # the accessible name of a heading's link, with {heading}; "" for no heading links
+
+    @property
+    def slug(self) -> str:
+        """Return the slug of the page being converted."""
+        return slug_of(self.rel)
+
     def word(self, key: str) -> str:
         """Return a UI word in the page's language (English when the strings files lack it)."""
         return self.words.get(key) or DEFAULT_WORDS[key]
@@ -53,5 +63,7 @@ class Result:
     toc: list = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     refs: set[str] = field(default_factory=set)  # "fact:key", "chart:key", "file:content/en/map.png"
-    links: set[tuple[str, str, str]] = field(default_factory=set)  # (lang, slug, fragment)
-    unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text as written)
+    links: set[tuple[str, str, str, str]] = field(default_factory=set)  # (lang, slug, fragment, href as written)
+    files: set[str] = field(default_factory=set)  # site paths of the published files it links to
+    broken: set[tuple[str, str, str, str]] = field(default_factory=set)  # (kind, href, lang, best guess)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text as written): facts and charts

@@ -8,6 +8,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .anchors import HeadingLinks
 from .blocks import Blocks, FocusableCode
 from .chartblock import ChartBlock
 from .containers import Containers
@@ -53,6 +54,7 @@ class SiteExtension(Extension):
         md.parser.blockprocessors.register(ChartBlock(md.parser, self), "site_chart", 105)
         md.treeprocessors.register(Links(md, self), "site_links", 15)
         md.treeprocessors.register(FactHeadingIds(md, self), "site_fact_heading_ids", 7)  # attr_list 8, toc 5
+        md.treeprocessors.register(HeadingLinks(md, self), "site_heading_links", 4)  # after toc gave the ids
         md.treeprocessors.register(CollectIds(md, self), "site_ids", 1)
 
     def begin(self, ctx: PageContext) -> None:

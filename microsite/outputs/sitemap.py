@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+import datetime
 from html import escape
 
-from ..model import Site
+from ..model import Site, page_url_path
 
 
 def render_sitemap(site: Site) -> str:
-    """Return sitemap.xml: every real page with xhtml:link alternates for its existing translations."""
+    """Return sitemap.xml: every real page and section listing, with alternates for its translations.
+
+    `lastmod` is when the page last changed (its last commit, else its front-matter date).
+    """
     config = site.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for page in sorted((p for p in site.pages if not p.draft), key=lambda p: p.url_path):  # the preview has drafts
+    entries: list[tuple[str, str, datetime.date | None, list[tuple[str, str]]]] = []
+    for page in (p for p in site.pages if not p.draft):  # the preview's site has drafts
+        translations = [(lang.html_lang, other.url_path) for lang in config.languages
+                        if (other := site.page(lang.code, page.slug)) is not None]
+        entries.append((page.url_path, page.slug, site.updated(page), translations))
+    for slug in site.listings:  # generated in every language
+        translations = [(lang.html_lang, page_url_path(lang.code, slug)) for lang in config.languages]
+        entries.extend((page_url_path(lang.code, slug), slug, None, translations) for lang in config.languages)
+    for url_path, slug, updated, translations in sorted(entries, key=lambda entry: entry[0]):
         lines.append("  <url>")
-        lines.append(f"    <loc>{escape(config.absolute_url(page.url_path))}</loc>")
-        if page.date:
-            lines.append(f"    <lastmod>{page.date.isoformat()}</lastmod>")
-        translations = [(lang, site.page(lang.code, page.slug)) for lang in config.languages]
-        translations = [(lang, other) for lang, other in translations if other is not None]
+        lines.append(f"    <loc>{escape(config.absolute_url(url_path))}</loc>")
+        if updated:
+            lines.append(f"    <lastmod>{updated.isoformat()}</lastmod>")
         if len(translations) > 1:
-            for lang, other in translations:
-                href = escape(config.absolute_url(other.url_path))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang.html_lang}" href="{href}"/>')
-            default = site.page(config.default_lang, page.slug)
-            if default is not None:
-                href = escape(config.absolute_url("" if page.slug == "" else default.url_path))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href="{href}"/>')
+            for html_lang, other in translations:
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{html_lang}" '
+                             f'href="{escape(config.absolute_url(other))}"/>')
+            default = site.page(config.default_lang, slug)
+            x_default = "" if slug == "" else default.url_path if default else page_url_path(config.default_lang, slug)
+            if default is not None or slug in site.listings:
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" '
+                             f'href="{escape(config.absolute_url(x_default))}"/>')
         lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
