@@ -185,7 +185,7 @@ def test_link_to_a_missing_page_inside_a_footnote_fails_with_its_line(make_proje
     project = make_project({"content/en/notes.md": "---\ntitle: Notes\n---\nText.[^1]\n\n[^1]: See [x](nope.md).\n"})
     with pytest.raises(BuildFailed) as failed:
         build_project(project)
-    assert [str(e) for e in failed.value.errors] == ["content/en/notes.md:6: link to a missing page 'nope.md'"]
+    assert [str(e) for e in failed.value.errors] == ["content/en/notes.md:6: link to a missing page 'nope.md'; did you mean 'notes.md'?"]
 
 
 def test_a_missing_anchor_to_a_heading_inside_a_tab_fails(make_project: Callable[..., Path]) -> None:
@@ -196,7 +196,7 @@ def test_a_missing_anchor_to_a_heading_inside_a_tab_fails(make_project: Callable
     with pytest.raises(BuildFailed) as failed:
         build_project(project)
     assert [str(e) for e in failed.value.errors] == [
-        "content/en/about/team.md:4: link to '#outside' on /en/tabs/: the page has no such heading or id"]
+        "content/en/about/team.md:4: link to '#outside' on /en/tabs/: the page has no such heading or id; did you mean '#inside'?"]
 
 
 def test_a_fact_change_reaches_notes_footnotes_and_tabs_through_the_cache(tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ def context(rel: str = "plan/index.md", lang: str = "en") -> PageContext:
     return PageContext(lang, rel, {"firms": FactView("1,048", "Source: Survey, October 2022", "/r/en/figures/#fact-firms")},
                        lambda key: "<figure>chart</figure>" if key == "shares" else None,
                        lambda lang, slug: f"{lang}/{slug}/".replace("//", "/") if (lang, slug) in existing else None,
-                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"), lambda path: path == "static/a.css")
+                       lambda path: "/r/" + path.lstrip("/"), ("en", "zh"), file_exists=lambda path: path == "static/a.css")
 
 
 @pytest.mark.parametrize("href, expected", [
