@@ -291,6 +291,8 @@ class Renderer:
             raise BuildFailed([BuildError(source, line, f"unknown template '{name}' (templates/ has: {known})")]) from None
         try:
             return template.render(context)
+        except BuildFailed:  # an {% include %} of a file that is refused (see templates.ProjectLoader)
+            raise
         except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error
             raise BuildFailed([template_error(exc, self.config.templates_dir, source)]) from None
 
