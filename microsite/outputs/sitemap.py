@@ -23,7 +23,7 @@ def render_sitemap(site: Site) -> str:
         if len(translations) > 1:
             for lang, other in translations:
                 href = escape(config.absolute_url(other.url_path))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang.html_lang}" href="{href}"/>')
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{escape(lang.html_lang)}" href="{href}"/>')
             default = site.page(config.default_lang, page.slug)
             if default is not None:
                 href = escape(config.absolute_url("" if page.slug == "" else default.url_path))
