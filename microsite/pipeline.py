@@ -13,13 +13,13 @@ from typing import Any, Iterator
 import jinja2
 
 from . import memo
-from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest
+from .cache import CACHE_DIR, BodyCache, load_manifest, manifest_path, save_manifest
 from .check import check_anchors, check_facts_page, check_templates, check_translations
 from .config import load_config
 from .content import load_pages
 from .errors import BuildError, BuildFailed, raise_if
 from .facts import load_facts
-from .i18n import load_strings
+from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
 from .outputs import render_extras
@@ -27,7 +27,7 @@ from .parallel import worker_count
 from .render import Renderer
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
-from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
+from .write import Output, Writer, check_out_dir, safe_output_path
 
 SPECIAL_TEMPLATES = {"index.html": "root.html", "404.html": "404.html"}
 
@@ -100,6 +100,11 @@ def load_site(root: Path, base_url: str | None = None,
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
+    fields: dict[str, frozenset[str]] = {}
+    for info in loaded["templates"].values():
+        for key, names in info.formats:
+            fields[key] = fields.get(key, names) & names
+    raise_if(check_string_formats(loaded["strings"], fields))
     site = Site(config, tuple(loaded["pages"]), loaded["facts"], loaded["strings"], loaded["templates"])
     return site, env
 
@@ -130,6 +135,7 @@ class Builder:
         self.options = options
         self.out = options.out if options.out.is_absolute() else root / options.out
         self.cache = BodyCache(root, options.cache)
+        self.output = Output(self.out)
         self.records: dict[str, Outcome] | None = None  # the last build's outputs (its manifest)
         self.loaded: dict[str, tuple[int, int, Page]] = {}  # page file -> size, mtime, Page
         self.site: Site | None = None
@@ -151,9 +157,8 @@ class Builder:
         warnings = check_translations(site, renderer.statuses.values())
         raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors()
                  + (warnings if options.strict else []))
-        raise_if(check_out_dir(self.out, self.root))
+        raise_if(check_out_dir(self.out, self.root, legacy=manifest_path(self.root, self.out).exists()))
         with build_lock(self.root):
-            clean_leftovers(self.out)
             if self.records is None:
                 self.records = _load_records(self.root, self.out) if options.cache and not options.throwaway else {}
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
@@ -167,7 +172,7 @@ class Builder:
                          started: float, extras: bool = True) -> BuildResult:
         """Render the jobs whose output changed, check anchors, write; `extras` also redoes sitemap, static, etc."""
         options, out, previous = self.options, self.out, self.records or {}
-        staging = new_staging(out)
+        staging = _publishing(out, self.output.prepare)
         state = RenderState(site, renderer, self.cache, Writer(staging), previous, out, keep_in_memory=options.preview)
         try:
             todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
@@ -185,12 +190,10 @@ class Builder:
                 outcomes.update(_copy_static(state))
             written = sorted(path for path, o in outcomes.items() if o.written)
             removed = sorted(set(previous) - set(outcomes))
+            _publishing(out, lambda: self.output.publish({path: o.written for path, o in outcomes.items()}))
         except BaseException:
-            discard(staging)
+            self.output.failed()
             raise
-        commit(staging, out, written, set(outcomes) if extras else None)
-        if not extras:
-            remove(out, removed)
         self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
         if options.cache and not options.preview and not options.throwaway:
             self.save()
@@ -206,6 +209,15 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def _publishing(out: Path, step: Any) -> Any:
+    """Run one step of publishing; an I/O error becomes one line saying the output folder was left as it was."""
+    try:
+        return step()
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildFailed([BuildError(str(where), None, f"{exc.strerror or exc}; {out} was left as it was")]) from None
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:
