@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from .model import Page, Site, digest
 from .outputs import render_extras
 from .parallel import worker_count
 from .render import Renderer
+from .safeio import MAX_STATIC_BYTES, read_input, walk_files
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Output, Writer, check_out_dir, safe_output_path
@@ -113,8 +113,16 @@ def load_site(root: Path, base_url: str | None = None,
 def build_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock so a preview server and a CLI build never write at the same time."""
     lock_dir = root / CACHE_DIR
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / "build.lock", "w") as handle:
+    try:
+        lock_dir.mkdir(exist_ok=True)
+        handle = open(lock_dir / "build.lock", "w")
+    except (FileExistsError, NotADirectoryError):
+        raise BuildFailed([BuildError(CACHE_DIR, None, "is not a folder; delete it (it only holds what builds "
+                                                       "can make again)")]) from None
+    except OSError as exc:
+        raise BuildFailed([BuildError(CACHE_DIR, None, f"cannot write here ({exc.strerror}); builds keep "
+                                                       "their lock and cache in .cache/")]) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -254,26 +262,30 @@ def _write_specials(state: RenderState) -> dict[str, Outcome]:
 
 def _copy_static(state: RenderState) -> dict[str, Outcome]:
     """Copy static/ into static/ of the output; files that did not change are kept, not copied."""
-    static_dir = state.site.config.static_dir
-    root = state.site.config.root.resolve()
+    root = state.site.config.root
     outcomes, errors = {}, []
-    if not static_dir.is_dir():
-        return {}
-    for folder, dirs, files in os.walk(static_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder, name)
-            rel = "static/" + path.relative_to(static_dir).as_posix()
-            real = path.resolve()
-            if root not in real.parents or safe_output_path(rel) is None:
-                errors.append(BuildError(rel, None, "points outside the project; static files must live in static/"))
-                continue
-            st = real.stat()
+    for item in walk_files(root, state.site.config.static_dir, "static", skip_hidden=False):
+        if isinstance(item, BuildError):
+            errors.append(item)
+            continue
+        rel, path = "static/" + item[0], item[1]
+        if safe_output_path(rel) is None:
+            errors.append(BuildError(rel, None, "file name would escape the output folder; rename the file"))
+            continue
+        try:
+            st = path.stat()
             key = digest(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
-            old = state.previous.get(rel)
-            if old and old.key == key and old.still_there(state.out):
-                outcomes[rel] = old
-            else:
-                outcomes[rel] = store(state, rel, real.read_bytes(), key)
+        except OSError:
+            key = ""  # read_input says why
+        old = state.previous.get(rel)
+        if key and old and old.key == key and old.still_there(state.out):
+            outcomes[rel] = old
+            continue
+        try:
+            outcomes[rel] = store(state, rel, read_input(root, path, rel, MAX_STATIC_BYTES), key)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+        except FileNotFoundError:
+            errors.append(BuildError(rel, None, "deleted while the build was reading it"))
     raise_if(errors)
     return outcomes
