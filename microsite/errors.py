@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +77,17 @@ def decode_utf8(data: bytes, path: str) -> str:
         message = f"control character U+{ord(bad.group()):04X} is not text; remove it (it may be invisible in an editor)"
         raise BuildFailed([BuildError(path, line, message)])
     return text
+
+
+def unexpected_error(exc: BaseException) -> BuildError:
+    """Return an exception no check foresaw as a BuildError at the generator's line that raised it."""
+    package = str(Path(__file__).resolve().parent)
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename and str(Path(frame.filename).resolve()).startswith(package)]
+    where, line = ("microsite", None)
+    if frames:
+        where = "microsite/" + Path(frames[-1].filename).resolve().relative_to(package).as_posix()
+        line = frames[-1].lineno
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return BuildError(where, line, f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} "
+                                   "(a bug in the generator, or input it does not check yet)")
