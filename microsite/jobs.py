@@ -199,6 +199,11 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             links = tuple(sorted(result.links))
     except BuildFailed as exc:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
+    except RecursionError:  # Python-Markdown recurses once per level of nested lists, quotes or emphasis
+        source = f"content/{job.lang}/{job.slug or 'index'}.md"
+        page = state.site.page(job.lang, job.slug)
+        message = "nested too deeply to convert (hundreds of levels of lists, quotes or emphasis?)"
+        return Outcome(job.out_path, job.key, errors=(BuildError(page.source if page else source, None, message),))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
     return store(state, job.out_path, data, job.key, deps, ids, links, deps_fp)
