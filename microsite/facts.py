@@ -245,7 +245,7 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     if len(kinds) != 1:
         errors.append(BuildError(path, line, f"{what}: needs exactly one of value, derived or statement"))
     value = entry.get("value")
-    if "value" in entry and (type(value) not in (int, float) or not math.isfinite(value)):
+    if "value" in entry and (type(value) not in (int, float) or (type(value) is float and not math.isfinite(value))):
         errors.append(BuildError(path, entry.line_of("value"), f"{what}: value must be a number, got {_short(value)}"))
     elif "value" in entry and abs(value) >= MAX_VALUE:
         digits = len(str(int(abs(value))))

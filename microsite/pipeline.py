@@ -224,8 +224,9 @@ def _publishing(out: Path, step: Any) -> Any:
     try:
         return step()
     except OSError as exc:
-        where = exc.filename or out
-        raise BuildFailed([BuildError(str(where), None, f"{exc.strerror or exc}; {out} was left as it was")]) from None
+        where, problem = exc.filename or out, exc.strerror or str(exc)
+        outcome = f"{out} was left as it was" if out.exists() else "nothing was published"
+        raise BuildFailed([BuildError(str(where), None, f"{problem}; {outcome}")]) from None
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:

@@ -22,7 +22,7 @@ _KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S
           stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
 _OPEN_ERRORS = {errno.EACCES: "cannot read: permission denied", errno.EPERM: "cannot read: permission denied",
                 errno.ELOOP: "symlink loop: the link leads back to itself",
-                errno.ENOENT: "symlink points to a missing file", errno.ENXIO: "not a regular file (a socket)"}
+                errno.ENOENT: "symlink points to a missing file", errno.ENXIO: "is a socket, not a regular file; only regular files are read"}
 
 
 def inside(path: str | Path, root: str | Path) -> bool:
@@ -58,7 +58,7 @@ def read_input(root: Path, path: Path, shown: str, limit: int = MAX_TEXT_BYTES) 
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             kind = _KINDS.get(stat.S_IFMT(st.st_mode), "a special file")
-            raise _refuse(shown, f"not a regular file ({kind}); only regular files are read")
+            raise _refuse(shown, f"is {kind}, not a regular file; only regular files are read")
         if st.st_size > limit:
             raise _refuse(shown, f"too large ({_megabytes(st.st_size)}; the limit is {_megabytes(limit)})")
         chunks, total = [], 0

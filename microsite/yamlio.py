@@ -117,15 +117,15 @@ def check_node(root: yaml.Node) -> tuple[int, str] | None:
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     unique = 0
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, bool, int]] = [(root, False, 1)]  # node, finished?, lists and mappings around it
     while stack:
-        node, done = stack.pop()
+        node, done, level = stack.pop()
         key = id(node)
         children = _children(node)
         if done:
             size[key] = 1 + sum(size[id(child)] for child in children)
-            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
-            if depth[key] > MAX_DEPTH:
+            depth[key] = _level(node) + max((depth[id(child)] for child in children), default=0)
+            if depth[key] > MAX_DEPTH:  # through aliases to values nested before
                 return node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
             if size[key] > max(MIN_EXPANDED, 2 * unique):
                 return node.start_mark.line + 1, (f"aliases (*name) expand to more than {max(MIN_EXPANDED, 2 * unique):,} "
@@ -135,13 +135,22 @@ def check_node(root: yaml.Node) -> tuple[int, str] | None:
             continue
         if key in depth:  # entered but not finished: the node contains itself
             return node.start_mark.line + 1, "an alias (*name) refers to a value that contains it"
+        if level > MAX_DEPTH:  # found going down, so the line is where the nesting gets too deep
+            return node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
         depth[key] = -1
         unique += 1
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in size)
+        stack.append((node, True, level))
+        for child in reversed(children):  # reversed, so they are taken in document order
+            if id(child) not in size:
+                stack.append((child, False, level + _level(child)))
         if len(stack) > 4 * MIN_EXPANDED:
             return node.start_mark.line + 1, "too many values"
     return None
+
+
+def _level(node: yaml.Node) -> int:
+    """Return how much a node adds to the nesting: a list or mapping is a level, a plain value is not."""
+    return 0 if isinstance(node, yaml.ScalarNode) else 1
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
