@@ -21,6 +21,7 @@ import errno
 import functools
 import os
 import posixpath
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -152,16 +153,17 @@ def _make_folder(base: Path, folder: str) -> None:
 class Output:
     """One output folder and its staging folder; the preview keeps one across rebuilds.
 
-    `drift` is what this object knows about the staging folder: the paths where it may differ from
-    the published site (after this object's own last publish), or None when it knows nothing and
-    must compare every file.
+    After two publishes by the same object (the preview's rebuilds), it knows what the staging
+    folder holds (`spare`, the site before last) and where that differs from the published site
+    (`drift`), so the next build only touches those paths. Otherwise (None) it compares every file.
     """
 
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
         self.staging = staging_path(self.out)
-        self.drift: set[str] | None = None
-        self.published: set[str] | None = None  # what the output folder holds, when this object put it there
+        self.spare: set[str] | None = None  # the paths in the staging folder
+        self.drift: set[str] | None = None  # the paths where the staging folder may differ from the output
+        self.published: set[str] | None = None  # the paths in the output folder, when this object put them there
 
     def prepare(self) -> Path:
         """Recover from an interrupted build, make sure the staging folder is ours, and return it.
@@ -185,14 +187,16 @@ class Output:
                     raise BuildFailed([BuildError(str(staging / GIT), None,
                                                   f"left by an interrupted build; move it back into {out}/")])
                 os.rename(staging / GIT, out / GIT)
-            if not made_here(staging):
+            if not made_here(staging) and not _only_leftovers(staging):
                 raise BuildFailed([BuildError(str(staging), None, "exists and was not made by this generator; "
                                                                   "remove it")])
         else:
             os.mkdir(staging)
-            self.drift = None
+            self.drift = self.spare = None
         if _write_marker(staging) and self.drift is not None:  # so an interrupted build leaves a folder that is ours
             self.drift.add(MARKER)
+            if self.spare is not None:
+                self.spare.add(MARKER)
         return staging
 
     def publish(self, outputs: dict[str, bool], progress: Callable[[str], None] | None = None) -> None:
@@ -202,21 +206,31 @@ class Output:
         are hard-linked from the published site.
         """
         out, staging = self.out, self.staging
-        drift, previous = self.drift, self.published
-        self.drift = self.published = None  # until the swap is done, nothing is known
+        known = (self.spare, self.drift) if self.spare is not None and self.drift is not None else None
+        previous = self.published
+        self.spare = self.drift = self.published = None  # until the swap is done, nothing is known
         if not out.is_dir():
             _sync(staging, out, outputs, None, published=False)
             os.rename(staging, out)  # the first build: nothing to swap with
         else:
-            _sync(staging, out, outputs, drift, published=True)
+            _sync(staging, out, outputs, known, published=True)
             _swap(staging, out)
             if previous is not None:  # the staging folder is now the site this object published before
-                self.drift = {rel for rel, written in outputs.items() if written} | (previous - set(outputs))
+                self.spare = previous
+                self.drift = {rel for rel, written in outputs.items() if written} | (previous ^ set(outputs))
         self.published = set(outputs)
 
     def failed(self) -> None:
         """Forget what is known about the staging folder: a failed build may have written into it."""
-        self.drift = None
+        self.drift = self.spare = None
+
+
+def _only_leftovers(folder: Path) -> bool:
+    """Return whether a folder holds nothing but the temporary files a killed build leaves (.name.PID.tmp)."""
+    try:
+        return all(re.fullmatch(r"\..+\.\d+\.tmp", name) for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def _write_marker(folder: Path) -> bool:
@@ -231,19 +245,21 @@ def _write_marker(folder: Path) -> bool:
     return True
 
 
-def _sync(staging: Path, out: Path, outputs: dict[str, bool], drift: set[str] | None, published: bool) -> None:
+def _sync(staging: Path, out: Path, outputs: dict[str, bool], known: tuple[set[str], set[str]] | None,
+          published: bool) -> None:
     """Make `staging` hold exactly `outputs`: written files stay, the others are linked from `out`.
 
-    With `drift` (what may differ since the last publish), only those paths are looked at;
-    without it every file of both folders is compared.
+    With `known` (the paths in staging, and where it may differ from `out`), only those paths are
+    looked at; without it every file of both folders is compared.
     """
-    if drift is None:
+    if known is None:
         _remove_others(staging, outputs)
         check = [rel for rel, written in outputs.items() if not written]
     else:
-        for rel in sorted(drift - set(outputs)):
+        spare, drift = known
+        for rel in sorted(spare - set(outputs)):
             _remove(staging, rel)
-        check = [rel for rel in drift if rel in outputs and not outputs[rel]]
+        check = [rel for rel, written in outputs.items() if not written and (rel in drift or rel not in spare)]
     if not published:
         return
     made: set[str] = set()
@@ -257,7 +273,8 @@ def _sync(staging: Path, out: Path, outputs: dict[str, bool], drift: set[str] | 
             old = os.lstat(target)
             if (old.st_ino, old.st_dev) == (have.st_ino, have.st_dev):
                 continue
-            _remove(staging, rel, prune=False)
+            if stat.S_ISDIR(old.st_mode):
+                _remove(staging, rel, prune=False)
         except (FileNotFoundError, NotADirectoryError):
             folder = posixpath.dirname(rel)
             if folder not in made:
@@ -267,13 +284,21 @@ def _sync(staging: Path, out: Path, outputs: dict[str, bool], drift: set[str] | 
 
 
 def _link(source: Path, target: Path) -> None:
-    """Hard-link a published file into staging; copy it (bytes and times) where links are not possible."""
+    """Put a hard link to a published file at `target`, replacing what is there in one rename.
+
+    Where hard links are not possible, a copy (bytes and times) takes its place.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        os.link(source, target)
+        os.link(source, tmp)
+    except FileExistsError:
+        os.unlink(tmp)
+        os.link(source, tmp)
     except OSError as exc:
         if exc.errno not in _NO_HARD_LINKS:
             raise
-        shutil.copy2(source, target)
+        shutil.copy2(source, tmp)
+    os.replace(tmp, target)
 
 
 def _remove(base: Path, rel: str, prune: bool = True) -> None:
