@@ -172,7 +172,11 @@ def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[s
         result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),
                         links={tuple(link) for link in entry["links"]})
         return entry["html"], result, tuple(entry["deps"]), entry["deps_fp"]
-    html, result = renderer.convert(page)
+    try:
+        html, result = renderer.convert(page)
+    except RecursionError:  # Python-Markdown recurses once per level of nested lists, quotes or emphasis
+        message = "nested too deeply to convert (hundreds of levels of lists, quotes or emphasis?)"
+        raise BuildFailed([BuildError(page.source, None, message)]) from None
     deps = tuple(sorted(result.refs) + sorted({f"page:{lang}/{slug}" for lang, slug, _ in result.links}))
     deps_fp = deps_fingerprint(deps, site, renderer)
     state.cache.put(key, {"html": html, "toc": result.toc, "ids": sorted(result.ids), "refs": sorted(result.refs),
@@ -199,11 +203,6 @@ def render_job(state: RenderState, job: Job) -> Outcome:
             links = tuple(sorted(result.links))
     except BuildFailed as exc:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
-    except RecursionError:  # Python-Markdown recurses once per level of nested lists, quotes or emphasis
-        source = f"content/{job.lang}/{job.slug or 'index'}.md"
-        page = state.site.page(job.lang, job.slug)
-        message = "nested too deeply to convert (hundreds of levels of lists, quotes or emphasis?)"
-        return Outcome(job.out_path, job.key, errors=(BuildError(page.source if page else source, None, message),))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
     return store(state, job.out_path, data, job.key, deps, ids, links, deps_fp)
