@@ -7,8 +7,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-# C0 controls and DEL are not text: HTML forbids them, and a NUL would be copied into pages as it is.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters are not text: HTML forbids them, and a NUL would be copied into pages as it is.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Bui
         if mark and 0 <= mark.line < len(lines) and re.search(r":\s+\{\{", lines[mark.line]):
             problem += "; a value starting with {{ must be quoted: title: \"{{fact:key}} ...\""
         return None, [BuildError(path, line, f"invalid YAML: {problem}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses; it has a position, not a line
+        line = text[:exc.position].count("\n") + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, [BuildError(path, line, f"invalid YAML: character U+{code:04X}: {exc.reason}")]
     except yaml.YAMLError as exc:
-        return None, [BuildError(path, first_line, f"invalid YAML: {exc}")]
+        return None, [BuildError(path, first_line, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else exc!r}")]
     except ValueError as exc:  # a value YAML recognises but cannot build, like the date 2022-02-30
         return None, [bad_date_error(text, path, first_line, exc)]
     finally:

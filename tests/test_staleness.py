@@ -68,6 +68,13 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 
+# The preview keeps converted pages in memory and rebuilds single pages: the same edits through it (one of
+# each kind of file; every kind goes through the same cache keys as the command line's build).
+PREVIEWED = {"page body", "page title", "page added", "fact value", "unit text", "string fact_value (en)",
+             "string fact_value (zh)", "string fact_title", "locale", "compact numbers", "base_url", "facts_page",
+             "partial template", "static file"}
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, fast_templates: None) -> Path:
     """Return a folder holding `pristine/`: the tiny project after a cached build, its inputs dated an hour ago."""
@@ -124,6 +131,8 @@ def test_a_cached_build_equals_a_clean_build_after_any_edit(base: Path, name: st
 
     cli(work, "build")  # cached
     assert snapshot(work / "site") == clean
+    if name not in PREVIEWED:
+        return
 
     work = fresh_copy(base)
     preview = Preview(work, BuildOptions(out=work / "site"))
