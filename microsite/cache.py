@@ -95,9 +95,15 @@ class BodyCache:
         return self._db
 
     def _reset(self) -> None:
-        """Throw away a cache file SQLite cannot read; it is rebuilt as pages are converted."""
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        """Throw away a cache file SQLite cannot read; it is rebuilt as pages are converted.
+
+        Where even that fails (a read-only .cache/), the cache is off for the rest of this build.
+        """
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            self.enabled = False
         self._db = None
 
     def get(self, key: str) -> dict[str, Any] | None:

@@ -190,6 +190,8 @@ class Output:
             if not made_here(staging) and not _only_leftovers(staging):
                 raise BuildFailed([BuildError(str(staging), None, "exists and was not made by this generator; "
                                                                   "remove it")])
+            if self.spare is None:  # it was the published site, which someone may have made read-only
+                _make_writable(staging)
         else:
             os.mkdir(staging)
             self.drift = self.spare = None
@@ -223,6 +225,16 @@ class Output:
     def failed(self) -> None:
         """Forget what is known about the staging folder: a failed build may have written into it."""
         self.drift = self.spare = None
+
+
+def _make_writable(folder: Path) -> None:
+    """Give the owner write access to every folder under `folder` (ours: the staging folder)."""
+    for path, dirs, _ in os.walk(folder):
+        for name in [".", *dirs]:
+            full = os.path.join(path, name)
+            mode = os.lstat(full).st_mode
+            if stat.S_ISDIR(mode) and mode & 0o700 != 0o700:
+                os.chmod(full, mode | 0o700)
 
 
 def _only_leftovers(folder: Path) -> bool:

@@ -340,3 +340,22 @@ def test_the_swap_is_one_renameat2_exchange(make_project: Callable[..., Path], m
     (project / "content/en/about/team.md").write_text("---\ntitle: Team\n---\nChanged.\n", encoding="utf-8")
     quiet(lambda: main(["--root", str(project), "build"]))
     assert calls == [write._RENAME_EXCHANGE]
+
+
+def test_read_only_site_and_cache_do_not_stop_a_build(make_project: Callable[..., Path]) -> None:
+    """Someone made site/ and .cache/ read-only: builds still publish (the site is swapped, never written into)."""
+    project = make_project()
+    assert run_build(project).returncode == 0
+    for round_ in range(3):  # the read-only site becomes the staging folder, then is published again
+        for folder in (project / "site", project / ".cache"):
+            for path in [folder, *folder.rglob("*")]:
+                if path.is_dir() and not path.is_symlink():
+                    path.chmod(0o555)
+        (project / "content/en/about/team.md").write_text(f"---\ntitle: Team\n---\nRound {round_}.\n",
+                                                          encoding="utf-8")
+        result = run_isolated(lambda argv: main(["--root", str(project), "build"]), [], strict_permissions=True)
+        assert result.code == 0 and not result.traceback, result.stderr + result.traceback
+        assert f"Round {round_}." in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+    for path in [project / ".cache", *(project / ".cache").rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755)
