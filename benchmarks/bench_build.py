@@ -281,6 +281,7 @@ def serve_main(argv: list[str]) -> int:
     original = source.read_text(encoding="utf-8")
     out = root / "out-serve"
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(root / ".out-serve.staging", ignore_errors=True)
     preview = Preview(root, BuildOptions(out=out, jobs=jobs))
     started = time.perf_counter()
     preview.build()
