@@ -25,7 +25,7 @@ import re
 import shutil
 import stat
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import BuildError, BuildFailed
 
@@ -190,7 +190,7 @@ class Output:
             if not made_here(staging) and not _only_leftovers(staging):
                 raise BuildFailed([BuildError(str(staging), None, "exists and was not made by this generator; "
                                                                   "remove it")])
-            if self.spare is None:  # it was the published site, which someone may have made read-only
+            if not os.access(staging, os.W_OK):  # it was the published site, which someone made read-only
                 _make_writable(staging)
         else:
             os.mkdir(staging)
@@ -201,7 +201,7 @@ class Output:
                 self.spare.add(MARKER)
         return staging
 
-    def publish(self, outputs: dict[str, bool], progress: Callable[[str], None] | None = None) -> None:
+    def publish(self, outputs: dict[str, bool]) -> None:
         """Make the staging folder the complete new site, then swap it with the output folder.
 
         `outputs` maps every output path to whether this build wrote it into staging; the others

@@ -18,13 +18,12 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import TINY_FACTS, tiny_files, write_project  # noqa: E402
-from hostile import run_isolated, tree_hash  # noqa: E402
-from microsite.cli import main  # noqa: E402
+from conftest import TINY_FACTS, tiny_files, write_project
+from hostile import run_isolated, tree_hash
+from microsite.cli import main
 
 EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
