@@ -31,7 +31,6 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "page body": (TEAM, "The team.", "The whole team."),
     "page title": (TEAM, "title: Team", "title: Our team"),
     "page weight": ("content/en/figures.md", "weight: 20", "weight: 1"),
-    "page date": (TEAM, "weight: 5", "weight: 5\ndate: 2024-02-14"),
     "page template": (TEAM, "weight: 5", "weight: 5\ntemplate: home.html"),
     "page added": ("content/en/about/new.md", None, PAGE),
     "translation added": ("content/zh/about/team.md", None, "---\ntitle: 团队\n---\n团队。\n"),
@@ -39,7 +38,6 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "fact value": ("content/facts.yaml", "value: 1048", "value: 2096"),
     "fact as_of": ("content/facts.yaml", "as_of: 2022-10\n    label: {en: Firms", "as_of: 2023-01\n    label: {en: Firms"),
     "fact label": ("content/facts.yaml", "label: {en: Firms, zh: 企业}", "label: {en: Companies, zh: 公司}"),
-    "fact bound": ("content/facts.yaml", "value: 1048\n", "value: 1048\n    bound: over\n"),
     "unit text": ("content/facts.yaml", 'firms: {en: "", zh: 家}', 'firms: {en: " firms", zh: 个}'),
     "source publisher": ("content/facts.yaml", "publisher: {en: Survey office, zh: 调查办公室}",
                          "publisher: {en: Statistics office, zh: 统计局}"),
@@ -53,7 +51,6 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "locale": ("site.yaml", "locale: en}", "locale: de}"),
     "compact numbers": ("site.yaml", "compact_numbers: true", "compact_numbers: false"),
     "html_lang": ("site.yaml", "html_lang: zh-CN", "html_lang: zh-Hans"),
-    "language name": ("site.yaml", "name: 中文", "name: 简体中文"),
     "site title": ("site.yaml", "title: {en: Tiny site", "title: {en: Small site"),
     "base_url": ("site.yaml", "base_url: https://example.org/", "base_url: https://example.org/sub/"),
     "facts_page": ("site.yaml", "facts_page: figures", "facts_page: about"),
@@ -63,7 +60,6 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "partial template": ("templates/partials/lang_switch.html", '<nav class="lang-switch"',
                          '<nav class="lang-switch x"'),
     "static file": ("static/style.css", "--measure: 44rem;", "--measure: 40rem;"),
-    "static file added": ("static/img/dot.svg", None, "<svg xmlns='http://www.w3.org/2000/svg'/>"),
     "static file removed": ("static/site.js", "", None),
 }
 
