@@ -6,6 +6,7 @@ import datetime
 import re
 import string
 from pathlib import Path
+from typing import Iterable
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
@@ -73,10 +74,17 @@ def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
     return strings
 
 
-def check_string_formats(strings: dict[str, dict[str, str]], template_fields: dict[str, frozenset[str]],
-                         ) -> list[BuildError]:
-    """Return an error for each UI string whose {placeholders} its caller does not pass, at its file and line."""
-    fields = {**template_fields, **FORMAT_FIELDS}
+def check_string_formats(strings: dict[str, dict[str, str]],
+                         template_calls: Iterable[Iterable[tuple[str, frozenset[str]]]]) -> list[BuildError]:
+    """Return an error for each UI string whose {placeholders} its caller does not pass, at its file and line.
+
+    `template_calls` holds, per template, the strings it formats and the names it passes (see templates.py).
+    """
+    fields: dict[str, frozenset[str]] = {}
+    for calls in template_calls:
+        for key, names in calls:
+            fields[key] = fields.get(key, names) & names  # formatted in two places: only what both pass
+    fields.update(FORMAT_FIELDS)
     errors = []
     for lang, texts in strings.items():
         path = f"{STRINGS_DIR}/{lang}.yaml"

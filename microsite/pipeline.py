@@ -100,11 +100,7 @@ def load_site(root: Path, base_url: str | None = None,
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
-    fields: dict[str, frozenset[str]] = {}
-    for info in loaded["templates"].values():
-        for key, names in info.formats:
-            fields[key] = fields.get(key, names) & names
-    raise_if(check_string_formats(loaded["strings"], fields))
+    raise_if(check_string_formats(loaded["strings"], [info.formats for info in loaded["templates"].values()]))
     site = Site(config, tuple(loaded["pages"]), loaded["facts"], loaded["strings"], loaded["templates"])
     return site, env
 
