@@ -30,6 +30,7 @@ from typing import Any
 from .errors import BuildError, BuildFailed
 
 MARKER = ".nojekyll"  # GitHub Pages: publish as is; its text says who made the folder
+# Output folders are recognised by this exact text: keep it as it is, or later builds refuse earlier ones.
 MARKER_TEXT = "Made by microsite (python build.py build). Every build replaces this whole folder.\n"
 GIT = ".git"  # kept across builds, never deleted: the output may be a gh-pages checkout
 _AT_FDCWD, _RENAME_NOREPLACE, _RENAME_EXCHANGE = -100, 1, 2
