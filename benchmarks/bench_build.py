@@ -284,6 +284,7 @@ def serve_main(argv: list[str]) -> int:
     original = source.read_text(encoding="utf-8")
     out = root / "out-serve"
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(root / ".out-serve.staging", ignore_errors=True)
     preview = Preview(root, BuildOptions(out=out, jobs=jobs))
     started = time.perf_counter()
     preview.build()
@@ -380,7 +381,7 @@ def clean_commands(bench: Bench, size: Size) -> dict[str, tuple[Path, str]]:
     floor = f"{q(str(bench.venv('floor') / 'bin/python'))} {q(str(bench.kit / 'floor_build.py'))} --src {q(str(size.corpus))} --out out"
     cores = len(os.sched_getaffinity(0))
     return {
-        "ours": (size.ours, f"rm -rf out .cache && {ours}"),
+        "ours": (size.ours, f"rm -rf out .out.staging .cache && {ours}"),
         "hugo": (size.root / "hugo", f"rm -rf public resources && {q(str(bench.hugo_binary()))} --quiet"),
         "mkdocs": (size.root / "mkdocs", f"rm -rf site && {q(str(bench.venv('mkdocs') / 'bin/mkdocs'))} build -q"),
         "pelican": (size.root / "pelican",
@@ -604,8 +605,8 @@ def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
     stats_file = size.root / "build.pstats"
     q = shlex.quote
     build = f"{q(str(REPO / 'build.py'))} --root . build --out out --jobs 1"
-    run = run_measured(f"rm -rf out .cache && {q(bench.python)} -m cProfile -o {q(str(stats_file))} {build}", size.ours)
-    plain = run_measured(f"rm -rf out .cache && {q(bench.python)} {build}", size.ours)
+    run = run_measured(f"rm -rf out .out.staging .cache && {q(bench.python)} -m cProfile -o {q(str(stats_file))} {build}", size.ours)
+    plain = run_measured(f"rm -rf out .out.staging .cache && {q(bench.python)} {build}", size.ours)
     sections = [f"### cProfile of one clean build, {size.pages:,} pages per language, --jobs 1", "",
                 f"Without the profiler: {plain.seconds:.2f} s wall, {plain.cpu:.2f} s CPU; "
                 f"with it: {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
@@ -620,7 +621,7 @@ def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
         body = buffer.getvalue()
         body = body[body.index("   ncalls"):] if "   ncalls" in body else body
         sections += [f"Top {top} by {order}:", "", "```", _short(body).rstrip(), "```", ""]
-    env_run = subprocess.run(["sh", "-c", f"rm -rf out .cache && {q(bench.python)} {build}"], cwd=size.ours,
+    env_run = subprocess.run(["sh", "-c", f"rm -rf out .out.staging .cache && {q(bench.python)} {build}"], cwd=size.ours,
                              capture_output=True, text=True, env=dict(clean_env(), PYTHONPROFILEIMPORTTIME="1"))
     total, packages, ours = 0, {}, 0
     for line in env_run.stderr.splitlines():

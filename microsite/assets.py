@@ -4,11 +4,12 @@ content/assets/ is shared by every language (content/assets/map.svg -> assets/ma
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import BuildError
+from .safeio import walk_files
+from .sections import SECTION_FILE
 from .write import safe_output_path
 
 SHARED_DIR = "assets"  # content/assets/: files both languages use
@@ -43,30 +44,26 @@ def source_of(config: SiteConfig, site_path: str) -> Path | None:
 
 
 def find_assets(config: SiteConfig) -> tuple[list[tuple[str, Path]], list[BuildError]]:
-    """Return (output path, file) of every file beside a page or in content/assets/, sorted, and refused files."""
-    root = config.root.resolve()
+    """Return (output path, file) of every file beside a page or in content/assets/, sorted, and refused files.
+
+    The walk is safeio's (links out of the project and loops refused); each file is checked again when read.
+    """
     found: list[tuple[str, Path]] = []
     errors: list[BuildError] = []
-
-    def walk(folder: Path, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
-                rel = prefix + entry.name
-                if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
-                    errors.append(BuildError(f"content/{rel}", None, "symlink points outside the project"))
-                elif entry.is_dir(follow_symlinks=False):
-                    walk(Path(entry.path), rel + "/")
-                elif entry.is_file() and not entry.name.endswith(".md"):
-                    if safe_output_path(rel) is None:
-                        errors.append(BuildError(f"content/{rel}", None, "file name would escape the output folder"))
-                    else:
-                        found.append((rel, Path(entry.path)))
-
     for prefix, folder in _folders(config):
-        if folder.is_dir():
-            walk(folder, prefix)
+        if not folder.is_dir():
+            continue
+        for item in walk_files(config.root, folder, f"content/{prefix.rstrip('/')}"):
+            if isinstance(item, BuildError):
+                errors.append(item)
+                continue
+            rel, path = prefix + item[0], item[1]
+            if rel.endswith(".md") or rel.rpartition("/")[2] == SECTION_FILE:
+                continue
+            if safe_output_path(rel) is None:
+                errors.append(BuildError(f"content/{rel}", None, "file name would escape the output folder"))
+            else:
+                found.append((rel, path))
     return sorted(found), errors
 
 

@@ -6,6 +6,8 @@ that does not match, or that an older generator wrote, is ignored and rebuilt, n
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
 import os
 import sqlite3
@@ -16,7 +18,27 @@ from . import __version__
 from .model import digest
 
 CACHE_DIR = ".cache"
-CACHE_VERSION = f"{__version__}/2"
+CACHE_VERSION = f"{__version__}/3"
+# Libraries whose output ends up in pages: a new version may write different HTML or numbers.
+LIBRARIES = ("Markdown", "Babel", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "pymdown-extensions")
+
+
+@functools.cache
+def code_digest() -> str:
+    """Return a hash of the generator's own source and the versions of the libraries it renders with.
+
+    Part of every cache key, so editing the generator (or upgrading a library) never serves output
+    an older one made. Read once per process: about 40 small files.
+    """
+    package = Path(__file__).parent
+    parts = [f"{path.relative_to(package).as_posix()}:{digest(path.read_bytes())}"
+             for path in sorted(package.rglob("*.py"))]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=-")
+    return digest("|".join(parts))
 
 
 def _pack(payload: Any) -> bytes:
@@ -73,9 +95,15 @@ class BodyCache:
         return self._db
 
     def _reset(self) -> None:
-        """Throw away a cache file SQLite cannot read; it is rebuilt as pages are converted."""
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        """Throw away a cache file SQLite cannot read; it is rebuilt as pages are converted.
+
+        Where even that fails (a read-only .cache/), the cache is off for the rest of this build.
+        """
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            self.enabled = False
         self._db = None
 
     def get(self, key: str) -> dict[str, Any] | None:

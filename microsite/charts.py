@@ -48,7 +48,7 @@ def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[s
     """
     bars = chart_bars(chart, facts, language, strings)
     rows = "".join(
-        f'<li class="row" data-key="{bar.key}"><span class="label">{escape(bar.label)}</span> '
+        f'<li class="row" data-key="{escape(bar.key)}"><span class="label">{escape(bar.label)}</span> '
         f'<span class="value">{escape(bar.text)}</span>'
         f'<svg class="meter" viewBox="0 0 {WIDTH} {BAR}" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
         f'<rect class="track" width="{WIDTH}" height="{BAR}"/>'
@@ -56,12 +56,12 @@ def render_chart(chart: Chart, facts: Facts, language: Language, strings: dict[s
         f'data-scale="{bar.scale:.15g}"/></svg></li>'
         for bar in bars)
     table_rows = "".join(
-        f'<tr><th scope="row"><a href="{fact_href}#fact-{bar.key}">{escape(bar.label)}</a></th>'
+        f'<tr><th scope="row"><a href="{escape(f"{fact_href}#fact-{bar.key}")}">{escape(bar.label)}</a></th>'
         f"<td>{escape(bar.text)}</td>"
         f"<td>{escape(fact_date(facts.facts[bar.key], language, strings))}</td></tr>"
         for bar in bars)
     return (
-        f'<figure class="chart" id="chart-{chart.key}">'
+        f'<figure class="chart" id="{escape("chart-" + chart.key)}">'
         f'<figcaption>{escape(chart.title[language.code])}</figcaption>'
         f'<ul class="bars">{rows}</ul>'
         f'<details><summary>{escape(strings["chart_data"])}</summary>'

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import memo
-from .errors import BuildError, BuildFailed, sort_errors
+from .errors import BuildError, BuildFailed, display_path, sort_errors, unexpected_error
 from .preflight import environment_problem
 
 if TYPE_CHECKING:  # the heavy modules load only when a command needs them
@@ -103,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         out = getattr(args, "out", None)
         kept = out is not None and command in ("build", "serve") and (root / out).is_dir()
         report(exc.errors, str(out) if kept else None)
+        return 1
+    except OSError as exc:  # e.g. a read-only or full disk: one line, never a traceback
+        where = display_path(Path(exc.filename), root) if exc.filename else str(root)
+        report([BuildError(where, None, exc.strerror or str(exc))])
+        return 1
+    except Exception as exc:  # noqa: BLE001 -- the last resort: one located line instead of a traceback
+        report([unexpected_error(exc)])
         return 1
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

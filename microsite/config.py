@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .errors import BuildError, BuildFailed, raise_if
+from .safeio import read_text
 from .yamlio import LineMap, line_of, parse_yaml
 
 CONFIG_FILE = "site.yaml"
@@ -17,6 +18,11 @@ _TOP_KEYS = {"base_url", "default_language", "languages", "title", "description"
              "lint", "markdown", "edit_url", "links", "extra_front_matter"}
 LINK_MODES = ("error", "warn")  # what a broken link is: a build error, or a warning while an imported tree is fixed
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
+# Values that end up in attributes and URLs are checked against safe patterns when they are loaded.
+_HTML_LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag: en, zh-CN, zh-Hans-CN
+_CNAME_RE = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_PAGE_UNSAFE_RE = re.compile(r"[\s\"'<>\\`{}|^#?%]|[\x00-\x1f\x7f]")
+_URL_UNSAFE_RE = re.compile(r"[\s\"'<>\\`{}|^]|[^\x21-\x7e]")
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class SiteConfig:
 
 def normalize_base_url(value: str) -> str | None:
     """Return base_url ending with '/', or None when it is not an absolute http(s) URL."""
+    if _URL_UNSAFE_RE.search(value):
+        return None  # spaces, quotes, <> and non-ASCII must be percent-encoded
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         return None
@@ -132,6 +140,12 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
     title = _per_language(data, "title", codes, path, errors)
     description = _per_language(data, "description", codes, path, errors)
     markdown = _parse_markdown(data.get("markdown"), path, line_of(data, "markdown"), errors)
+    facts_page, cname = data.get("facts_page"), data.get("cname")
+    if facts_page is not None and not _is_page_path(facts_page):
+        errors.append(BuildError(path, data.line_of("facts_page"),
+                                 "facts_page must name a page, e.g. key-figures for content/<lang>/key-figures.md"))
+    if cname is not None and not (isinstance(cname, str) and _CNAME_RE.match(cname.strip())):
+        errors.append(BuildError(path, data.line_of("cname"), "cname must be a domain name, e.g. microsite.example.org"))
     url = normalize_base_url(str(base_url or data["base_url"]))
     if url is None:
         message = "base_url must be an absolute http(s) URL ending in a path, e.g. https://user.github.io/repo/"
@@ -146,8 +160,8 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         default_lang=default,
         title=title,
         description=description,
-        facts_page=data.get("facts_page"),
-        cname=data.get("cname"),
+        facts_page=facts_page,
+        cname=cname.strip() if cname else None,
         lint=data.get("lint"),
         markdown=markdown,
         **editing,
@@ -181,6 +195,12 @@ def _parse_editing(data: LineMap, path: str, errors: list[BuildError]) -> dict[s
     return values
 
 
+def _is_page_path(value: Any) -> bool:
+    """Return whether `value` names a page by its path without .md: 'key-figures', 'plan/talent'."""
+    return (isinstance(value, str) and not _PAGE_UNSAFE_RE.search(value) and not value.endswith(".md")
+            and not any(part in ("", ".", "..") for part in value.split("/")))
+
+
 def _parse_languages(value: Any, path: str, line: int, errors: list[BuildError]) -> list[Language]:
     if not isinstance(value, list) or not value:
         errors.append(BuildError(path, line, "languages must be a non-empty list"))
@@ -204,6 +224,7 @@ def _parse_languages(value: Any, path: str, line: int, errors: list[BuildError])
             errors.append(BuildError(path, item_line, f"language code '{code}' must be lower-case letters"))
         if code in [lang.code for lang in languages]:
             errors.append(BuildError(path, item_line, f"language '{code}' is listed twice"))
+        errors.extend(_check_language(item, code, path))
         languages.append(Language(code, str(item["html_lang"]), str(item["name"]), str(item["locale"]),
                                   bool(item.get("compact_numbers", False))))
     return languages
@@ -227,6 +248,37 @@ def _parse_markdown(value: Any, path: str, line: int, errors: list[BuildError]) 
     return MarkdownOptions(lists["enable"], lists["disable"])
 
 
+def _check_language(item: LineMap, code: str, path: str) -> list[BuildError]:
+    """Return errors for a language's html_lang, name, locale and compact_numbers."""
+    errors = []
+    html_lang, name, locale = item["html_lang"], item["name"], item["locale"]
+    if not isinstance(html_lang, str) or not _HTML_LANG_RE.match(html_lang):
+        errors.append(BuildError(path, item.line_of("html_lang"),
+                                 f"language '{code}': html_lang must be a language tag such as en or zh-CN"))
+    if not isinstance(name, str) or not name.strip():
+        errors.append(BuildError(path, item.line_of("name"), f"language '{code}': name must be text"))
+    if not isinstance(item.get("compact_numbers", False), bool):
+        errors.append(BuildError(path, item.line_of("compact_numbers"),
+                                 f"language '{code}': compact_numbers must be true or false"))
+    if not _known_locale(locale):
+        errors.append(BuildError(path, item.line_of("locale"), f"language '{code}': unknown locale '{locale}' "
+                                 "(a CLDR locale such as en, en_GB, zh_Hans_CN)"))
+    return errors
+
+
+def _known_locale(locale: Any) -> bool:
+    """Return whether Babel has CLDR data for `locale`."""
+    from babel import Locale, UnknownLocaleError  # here, so the no-change shortcut never imports Babel
+
+    if not isinstance(locale, str) or not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", locale):
+        return False
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
 def _per_language(data: LineMap, key: str, codes: list[str], path: str,
                   errors: list[BuildError]) -> dict[str, str]:
     value = data[key]
@@ -236,14 +288,15 @@ def _per_language(data: LineMap, key: str, codes: list[str], path: str,
     for code in codes:
         if not value.get(code):
             errors.append(BuildError(path, data.line_of(key), f"{key}: missing language '{code}'"))
+        elif not isinstance(value[code], str):
+            errors.append(BuildError(path, data.line_of(key), f"{key}: '{code}' must be text"))
     return {code: str(value.get(code, "")) for code in codes}
 
 
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read site.yaml from the project root."""
-    path = root / CONFIG_FILE
     try:
-        data = path.read_bytes()
+        text = read_text(root, root / CONFIG_FILE, CONFIG_FILE)
     except FileNotFoundError:
         raise BuildFailed([BuildError(CONFIG_FILE, None, "not found: is this a microsite project?")]) from None
-    return parse_config(decode_utf8(data, CONFIG_FILE), CONFIG_FILE, root, base_url)
+    return parse_config(text, CONFIG_FILE, root, base_url)

@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .config import SiteConfig
-from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .errors import BuildError, BuildFailed, raise_if
 from .markdown.text import blank_code
 from .model import Page, digest
+from .safeio import read_text, walk_files
 from .sections import SECTION_FILE, SectionMeta, humanize, load_section_metas
-from .yamlio import parse_yaml
+from .yamlio import LineMap, parse_yaml
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of", "draft")
 FENCE = "---"
 
@@ -35,37 +33,16 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
     raise BuildFailed([BuildError(source, 1, "front matter: no closing '---' line")])
 
 
-_KEY_LINE_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.M)
-
-
-def front_matter_lines(head: str) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    """Return the file line of each top-level key, and (line, key) of keys given twice."""
-    lines: dict[str, int] = {}
-    repeated = []
-    for match in _KEY_LINE_RE.finditer(head):
-        line = head.count("\n", 0, match.start()) + 2  # front matter starts on line 2
-        key = match.group(1)
-        if key in lines:
-            repeated.append((line, key))
-        lines.setdefault(key, line)
-    return lines, repeated
-
-
 def parse_front_matter(head: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter YAML; return the values and the line of each key."""
-    lines, repeated = front_matter_lines(head)
-    errors = [BuildError(source, line, f"front matter: duplicate key '{key}'") for line, key in repeated]
-    try:
-        data = yaml.load(head, Loader=_FAST_LOADER)  # noqa: S506 -- a safe loader
-    except (yaml.YAMLError, ValueError):
-        _, errors = parse_yaml(head, source, first_line=2)  # again, for a located message
-        raise BuildFailed(errors) from None
-    raise_if(errors)
+    data, errors = parse_yaml(head, source, first_line=2)
+    raise_if([BuildError(e.path, e.line, "front matter: " + e.message) if e.message.startswith("duplicate key")
+              else e for e in errors])
     if data is None:
-        return {}, lines
-    if not isinstance(data, dict):
+        return {}, {}
+    if not isinstance(data, LineMap):
         raise BuildFailed([BuildError(source, 2, "front matter: expected 'key: value' lines")])
-    return data, lines
+    return data, {str(key): line for key, line in data.lines.items()}
 
 
 def parse_page(text: str, source: str, lang: str, rel: str, extra_keys: tuple[str, ...] = ()) -> Page:
@@ -187,26 +164,16 @@ def find_page_files(config: SiteConfig, sections: list[tuple[str, str, Path]] | 
     `sections`, when given, collects (lang, folder slug, path) of every _section.yaml.
     """
     found, errors = [], []
-    root = config.root.resolve()
-
-    def walk(folder: Path, lang: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
-                rel = prefix + entry.name
-                if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
-                    errors.append(BuildError(f"content/{lang}/{rel}", None, "symlink points outside the project"))
-                elif entry.is_dir():
-                    walk(Path(entry.path), lang, rel + "/")
-                elif entry.name.endswith(".md"):
-                    found.append((lang, rel, Path(entry.path)))
-                elif entry.name == SECTION_FILE and sections is not None:
-                    sections.append((lang, prefix.rstrip("/"), Path(entry.path)))
-
     for lang in config.codes:
-        if (config.content_dir / lang).is_dir():
-            walk(config.content_dir / lang, lang, "")
+        if not (config.content_dir / lang).is_dir():
+            continue  # a language without pages yet
+        for item in walk_files(config.root, config.content_dir / lang, f"content/{lang}"):
+            if isinstance(item, BuildError):
+                errors.append(item)
+            elif item[0].endswith(".md"):
+                found.append((lang, item[0], item[1]))
+            elif item[0].rpartition("/")[2] == SECTION_FILE and sections is not None:
+                sections.append((lang, item[0].rpartition("/")[0], item[1]))
     if sections is not None:
         sections.sort()
     return sorted(found), errors
@@ -215,10 +182,19 @@ def find_page_files(config: SiteConfig, sections: list[tuple[str, str, Path]] | 
 def check_content_folders(config: SiteConfig) -> list[BuildError]:
     """Return an error for each folder in content/ that is not a language (or strings/, or assets/: shared files)."""
     errors = []
-    if not config.content_dir.is_dir():
+    try:
+        with os.scandir(config.content_dir) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except FileNotFoundError:
         return [BuildError("content", None, "missing: the content folder")]
-    for entry in sorted(config.content_dir.iterdir()):
-        if entry.is_dir() and entry.name not in config.codes and entry.name not in ("strings", "assets"):
+    except OSError as exc:
+        return [BuildError("content", None, f"cannot read this folder: {exc.strerror}")]
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir and entry.name not in config.codes and entry.name not in ("strings", "assets"):
             errors.append(BuildError(f"content/{entry.name}", None,
                                      f"unknown language '{entry.name}' (site.yaml lists {', '.join(config.codes)})"))
     return errors
@@ -230,7 +206,11 @@ def load_page(config: SiteConfig, lang: str, rel: str, path: Path) -> Page:
     problem = check_page_path(rel, source)
     if problem:
         raise BuildFailed([problem])
-    return parse_page(decode_utf8(path.read_bytes(), source), source, lang, rel, config.extra_front_matter)
+    try:
+        text = read_text(config.root, path, source)
+    except FileNotFoundError:
+        raise BuildFailed([BuildError(source, None, "deleted while the build was reading it")]) from None
+    return parse_page(text, source, lang, rel, config.extra_front_matter)
 
 
 @dataclass(frozen=True)
@@ -261,7 +241,7 @@ def load_content(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | N
         for key in set(reuse) - {str(path) for _, _, path in files}:
             del reuse[key]
     errors.extend(check_duplicate_urls(pages))
-    metas, meta_errors = load_section_metas(section_files)
+    metas, meta_errors = load_section_metas(config.root, section_files)
     return Content(sorted(pages, key=lambda p: (p.slug, p.lang)), metas, failed, errors + meta_errors)
 
 
@@ -283,7 +263,10 @@ def _load_reusing(config: SiteConfig, lang: str, rel: str, path: Path,
     try:
         if reuse is None:
             return load_page(config, lang, rel, path)
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError:
+            return load_page(config, lang, rel, path)  # which reports why it cannot be read
         known = reuse.get(str(path))
         if known and known[:2] == (st.st_size, st.st_mtime_ns):
             return known[2]

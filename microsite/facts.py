@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .config import SiteConfig
 
-from .errors import BuildError, BuildFailed, decode_utf8, raise_if
-from .formulas import evaluate, find_cycle, formula_names, round_to_step
+from .errors import BuildError, BuildFailed, raise_if
+from .formulas import MAX_VALUE, evaluate, find_cycle, formula_names, round_to_step
+from .safeio import read_text
 from .sources import Source, check_fact_source, parse_date, parse_sources
 from .sources import parse_texts as _texts
+from .sources import valid_key as _valid_key
 from .yamlio import LineMap, parse_yaml
 
 FACTS_FILE = "content/facts.yaml"
@@ -27,6 +29,7 @@ _FACT_KEYS = {"value", "derived", "round", "statement", "unit", "as_of", "label"
 _CHART_KEYS = {"kind", "facts", "title"}
 CHART_KINDS = ("share", "part", "bars")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ROUND_RANGE = (1e-6, 1e12)  # steps beyond these are typing mistakes, and would strain decimal rounding
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ def _section(data: LineMap, key: str, path: str, errors: list[BuildError]) -> Li
 def _parse_units(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[BuildError]) -> dict[str, dict[str, str]]:
     units = {}
     for key, entry in raw.items():
+        if not _valid_key(key, raw, f"unit '{key}'", path, errors):
+            continue
         if not isinstance(entry, dict):
             errors.append(BuildError(path, raw.line_of(key), f"unit '{key}' must map each language to the text after the number"))
             continue
@@ -179,8 +184,7 @@ def _parse_units(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[B
 def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[str, dict[str, str]],
                 langs: tuple[str, ...], path: str, errors: list[BuildError]) -> Fact | None:
     entry, line, what = raw[key], raw.line_of(key), f"fact '{key}'"
-    if not isinstance(key, str) or not _KEY_RE.match(key):
-        errors.append(BuildError(path, line, f"{what}: keys are lower_case_with_underscores"))
+    if not _valid_key(key, raw, what, path, errors):
         return None
     if not isinstance(entry, LineMap):
         errors.append(BuildError(path, line, f"{what} must be a mapping"))
@@ -192,8 +196,11 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     if len(kinds) != 1:
         errors.append(BuildError(path, line, f"{what}: needs exactly one of value, derived or statement"))
     value = entry.get("value")
-    if "value" in entry and (type(value) not in (int, float) or not math.isfinite(value)):
-        errors.append(BuildError(path, entry.line_of("value"), f"{what}: value must be a number, got {value!r}"))
+    if "value" in entry and (type(value) not in (int, float) or (type(value) is float and not math.isfinite(value))):
+        errors.append(BuildError(path, entry.line_of("value"), f"{what}: value must be a number, got {_short(value)}"))
+    elif "value" in entry and abs(value) >= MAX_VALUE:
+        digits = len(str(int(abs(value))))
+        errors.append(BuildError(path, entry.line_of("value"), f"{what}: value has {digits} digits; the limit is 15"))
     unit = str(entry.get("unit", ""))
     if "statement" not in entry and unit != SHARE and unit not in units:
         known = ", ".join([SHARE, *units])
@@ -202,7 +209,7 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     if unit == SHARE and isinstance(value, (int, float)) and not 0 <= value <= 1:
         errors.append(BuildError(path, entry.line_of("value"), f"{what}: a share must be between 0 and 1, got {value}"))
     source = entry.get("source")
-    if source not in sources:
+    if not isinstance(source, str) or source not in sources:
         known = ", ".join(sources) or "none defined"
         errors.append(BuildError(path, entry.line_of("source") if "source" in entry else line,
                                  f"{what}: unknown source '{source}' (known: {known})"))
@@ -213,13 +220,16 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
         errors.append(BuildError(path, entry.line_of("bound"), f"{what}: bound can only be 'over'"))
     comparison = entry.get("comparison")
     if comparison is not None and not (isinstance(comparison, dict) and len(comparison) == 1
-                                       and next(iter(comparison)) in ("share", "total")):
+                                       and next(iter(comparison)) in ("share", "total")
+                                       and isinstance(next(iter(comparison.values())), str)):
         errors.append(BuildError(path, entry.line_of("comparison"),
                                  f"{what}: comparison is either {{share: <fact>}} or {{total: <fact>}}"))
         comparison = None
     round_to = entry.get("round")
-    if round_to is not None and (isinstance(round_to, bool) or not isinstance(round_to, (int, float)) or round_to <= 0):
-        errors.append(BuildError(path, entry.line_of("round"), f"{what}: round must be a positive number"))
+    if round_to is not None and (isinstance(round_to, bool) or not isinstance(round_to, (int, float))
+                                 or not ROUND_RANGE[0] <= round_to <= ROUND_RANGE[1]):
+        errors.append(BuildError(path, entry.line_of("round"),
+                                 f"{what}: round must be a positive number from 0.000001 to 10^12, e.g. 100"))
     elif round_to is not None and "derived" not in entry:
         errors.append(BuildError(path, entry.line_of("round"), f"{what}: round applies only to derived figures"))
     label = _texts(entry, "label", langs, what, path, errors)
@@ -238,6 +248,10 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
                 bound=bound, comparison=next(iter(comparison.items())) if comparison else None,
                 derived=str(entry["derived"]) if "derived" in entry else None, round_to=round_to,
                 as_of_assumed=as_of_assumed)
+def _short(value: Any) -> str:
+    """Return a value for a message, cut short if it is long."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _check_comparisons(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildError]) -> None:
@@ -275,12 +289,18 @@ def _derive(facts: dict[str, Fact], raw: LineMap, path: str, errors: list[BuildE
     while progress:
         progress = False
         for key in [k for k in names if k not in values and all(n in values for n in names[k])]:
+            line = raw[key].line_of("derived")
             try:
-                value = evaluate(pending[key].derived or "", values)
+                value = round_to_step(evaluate(pending[key].derived or "", values), pending[key].round_to)
             except ZeroDivisionError:
-                errors.append(BuildError(path, raw[key].line_of("derived"), f"fact '{key}': derived formula divides by zero"))
+                errors.append(BuildError(path, line, f"fact '{key}': derived formula divides by zero"))
                 continue
-            value = round_to_step(value, pending[key].round_to)
+            except ValueError as exc:
+                errors.append(BuildError(path, line, f"fact '{key}': derived formula {exc}"))
+                continue
+            if pending[key].unit == SHARE and not 0 <= value <= 1:
+                errors.append(BuildError(path, line, f"fact '{key}': a share must be between 0 and 1, "
+                                                     f"but the derived formula gives {value:g}"))
             values[key] = value
             result[key] = replace(pending[key], value=value)
             progress = True
@@ -304,6 +324,8 @@ def _parse_charts(raw: LineMap, facts: dict[str, Fact], raw_facts: LineMap, lang
     charts = {}
     for key, entry in raw.items():
         what = f"chart '{key}'"
+        if not _valid_key(key, raw, what, path, errors):
+            continue
         if not isinstance(entry, LineMap):
             errors.append(BuildError(path, raw.line_of(key), f"{what} must be a mapping"))
             continue
@@ -314,7 +336,7 @@ def _parse_charts(raw: LineMap, facts: dict[str, Fact], raw_facts: LineMap, lang
             errors.append(BuildError(path, entry.line_of("kind") if "kind" in entry else entry.line,
                                      f"{what}: kind must be one of {', '.join(CHART_KINDS)}"))
         keys = entry.get("facts")
-        if not isinstance(keys, list) or not keys:
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
             errors.append(BuildError(path, entry.line_of("facts") if "facts" in entry else entry.line,
                                      f"{what}: facts must be a list of fact keys"))
             keys = []
@@ -337,9 +359,8 @@ def _parse_charts(raw: LineMap, facts: dict[str, Fact], raw_facts: LineMap, lang
 
 def load_facts(config: SiteConfig) -> Facts:
     """Read content/facts.yaml (a site without one has no facts)."""
-    path = config.root / FACTS_FILE
     try:
-        data = path.read_bytes()
+        text = read_text(config.root, config.root / FACTS_FILE, FACTS_FILE)
     except FileNotFoundError:
         return empty_facts()
-    return parse_facts(decode_utf8(data, FACTS_FILE), config.codes)
+    return parse_facts(text, config.codes)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import string
 from pathlib import Path
+from typing import Iterable
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval, format_skeleton
@@ -12,9 +14,10 @@ from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from .config import Language, SiteConfig
-from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .errors import BuildError, BuildFailed, raise_if
 from .facts import SHARE, Fact, Facts
-from .formulas import formula_names
+from .formulas import formula_names, formula_parts
+from .safeio import read_text
 from .sources import date_summary
 from .yamlio import LineMap, parse_yaml
 
@@ -23,6 +26,14 @@ STRINGS_DIR = "content/strings"
 REQUIRED_STRINGS = ("fact_value", "fact_over", "fact_over_share", "fact_estimate", "fact_title", "chart_part",
                     "chart_data", "chart_col_figure", "chart_col_value", "chart_col_as_of", "date_assumed",
                     "computed_credit", "data_as_of", "data_dates", "data_some_assumed")
+# The placeholders each string the generator formats may use (templates' own calls are found in the templates).
+FORMAT_FIELDS = {key: frozenset(names) for key, names in {
+    "fact_value": ("number", "suffix"), "fact_over": ("number", "suffix"), "fact_over_share": ("number", "suffix"),
+    "fact_estimate": ("number", "suffix"), "fact_title": ("source", "date"), "chart_part": ("value", "total"),
+    "date_assumed": ("date",), "computed_credit": ("sources",), "data_as_of": ("date",), "data_dates": ("date",),
+    "data_some_assumed": ("text",), "as_of": ("date",), "as_of_year": ("date",),
+}.items()}
+_STRING_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
@@ -33,7 +44,7 @@ def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
     for lang in config.codes:
         path = f"{STRINGS_DIR}/{lang}.yaml"
         try:
-            text = decode_utf8((config.root / path).read_bytes(), path)
+            text = read_text(config.root, config.root / path, path)
         except FileNotFoundError:
             errors.append(BuildError(path, None, f"missing: UI strings for '{lang}'"))
             continue
@@ -47,9 +58,14 @@ def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
                 errors.append(BuildError(path, 1, "expected a mapping of string keys to texts"))
             continue
         for key, value in data.items():
-            if not isinstance(value, str):
+            if not isinstance(key, str) or not _STRING_KEY_RE.match(key):
+                errors.append(BuildError(path, data.line_of(key), f"string key '{key}' must be letters, digits, _ and -"))
+            elif not isinstance(value, str):
                 errors.append(BuildError(path, data.line_of(key), f"string '{key}' must be text"))
-        strings[lang], lines[lang] = {str(k): str(v) for k, v in data.items()}, data
+        texts = LineMap.empty(1)  # keeps each key's line, for the format check
+        texts.update({str(k): str(v) for k, v in data.items()})
+        texts.lines = {str(k): line for k, line in data.lines.items()}
+        strings[lang], lines[lang] = texts, data
     raise_if(errors)
     every_key = sorted(set().union(*strings.values(), REQUIRED_STRINGS))
     for lang in config.codes:
@@ -61,6 +77,44 @@ def load_strings(config: SiteConfig) -> dict[str, dict[str, str]]:
                                          f"missing string '{key}' in language '{lang}'{where}"))
     raise_if(errors)
     return strings
+
+
+def check_string_formats(strings: dict[str, dict[str, str]],
+                         template_calls: Iterable[Iterable[tuple[str, frozenset[str]]]]) -> list[BuildError]:
+    """Return an error for each UI string whose {placeholders} its caller does not pass, at its file and line.
+
+    `template_calls` holds, per template, the strings it formats and the names it passes (see templates.py).
+    """
+    fields: dict[str, frozenset[str]] = {}
+    for calls in template_calls:
+        for key, names in calls:
+            fields[key] = fields.get(key, names) & names  # formatted in two places: only what both pass
+    fields.update(FORMAT_FIELDS)
+    errors = []
+    for lang, texts in strings.items():
+        path = f"{STRINGS_DIR}/{lang}.yaml"
+        for key in sorted(set(texts) & set(fields)):
+            problem = format_problem(texts[key], fields[key])
+            if problem:
+                line = texts.line_of(key) if isinstance(texts, LineMap) else None
+                errors.append(BuildError(path, line, f"string '{key}': {problem}"))
+    return errors
+
+
+def format_problem(text: str, allowed: frozenset[str]) -> str | None:
+    """Return what is wrong with a format string given the placeholder names it may use, or None."""
+    named = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return "a brace without its pair; placeholders look like {name}, a literal brace is written {{ or }}"
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in allowed or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"unknown placeholder {shown} (allowed: {named})"
+    return None
 
 
 def format_number(value: float | int, language: Language) -> str:
@@ -112,23 +166,21 @@ def format_fact(fact: Fact, facts: Facts, language: Language, strings: dict[str,
     return pattern.format(number=number, suffix=suffix)
 
 
-_FORMULA_TOKEN_RE = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?)|(.))")
 _OPERATORS = {"/": " ÷ ", "*": " × ", "+": " + ", "-": " − "}
 
 
 def formula_text(fact: Fact, facts: Facts, language: Language) -> str:
     """Return a derived fact's formula with the values it uses: 'ai_companies / ai_companies_share' -> '1,048 ÷ 29%'."""
     parts = []
-    for name, number, other in _FORMULA_TOKEN_RE.findall(fact.derived or ""):
-        if name:
-            used = facts.facts[name]  # a number: the fact sheet refuses formulas over statements
+    for kind, value in formula_parts(fact.derived or ""):
+        if kind == "name":
+            used = facts.facts[str(value)]  # a number: the fact sheet refuses formulas over statements
             parts.append(format_share(used.value, language) if used.unit == SHARE
                          else format_decimal(used.value, locale=language.locale, decimal_quantization=False))
-        elif number:
-            parts.append(format_decimal(float(number) if "." in number else int(number), locale=language.locale,
-                                        decimal_quantization=False))
+        elif kind == "number":
+            parts.append(format_decimal(value, locale=language.locale, decimal_quantization=False))
         else:
-            parts.append(_OPERATORS.get(other, other))
+            parts.append(_OPERATORS.get(str(value), str(value)))
     return "".join(parts).strip()
 
 

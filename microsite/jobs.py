@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-from .cache import CACHE_VERSION, BodyCache
-from .errors import BuildError, BuildFailed
 from .assets import file_fingerprint
+from .cache import CACHE_VERSION, BodyCache, code_digest
+from .errors import BuildError, BuildFailed
 from .listing import listing_context, section_children
 from .markdown import Result, markdown_key
 from .model import Page, Site, digest, page_url_path
@@ -79,8 +79,9 @@ class Outcome:
 def language_digest(site: Site, renderer: Renderer, lang: str) -> str:
     """Return a hash of everything every page of one language may show: settings, UI strings, generator."""
     config = site.config
-    return digest(repr((__version__, CACHE_VERSION, markdown_key(config.markdown), config.base_url, config.default_lang,
-                        renderer.preview, config.languages, sorted(config.title.items()), sorted(config.description.items()),
+    return digest(repr((__version__, CACHE_VERSION, code_digest(), markdown_key(config.markdown), config.base_url,
+                        config.default_lang, renderer.preview, config.languages, sorted(config.title.items()),
+                        sorted(config.description.items()),
                         config.facts_page, config.edit_url, sorted(site.strings.items()), latest_as_of(site),
                         data_dates_key(site))))
 
@@ -159,11 +160,23 @@ def reusable(job: Job, old: Outcome | None, out: Path, site: Site, renderer: Ren
                 and old.still_there(out))
 
 
-def body_key(site: Site, page: Page) -> str:
-    """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
+def conversion_digest(site: Site, lang: str) -> str:
+    """Return a hash of everything converting a page of `lang` reads besides its body and the facts it cites.
+
+    That is the generator and its libraries, every language setting (a link to another language
+    resolves through them), the base URL, where the facts page is, and the UI strings that fact
+    references and charts are written with. Facts, charts and linked pages are each page's deps.
+    """
     config = site.config
-    return digest(repr((CACHE_VERSION, markdown_key(config.markdown), page.lang, page.rel, page.body, config.base_path,
-                        config.facts_page, site.strings[page.lang].get("heading_link", ""))))
+    facts_page = config.facts_page
+    where = tuple(facts_page is not None and site.page(code, facts_page) is not None for code in config.codes)
+    return digest(repr((CACHE_VERSION, code_digest(), markdown_key(config.markdown), config.languages,
+                        config.default_lang, config.base_url, facts_page, where, lang, sorted(site.strings[lang].items()))))
+
+
+def body_key(conversion: str, page: Page) -> str:
+    """Return the cache key of a page's converted Markdown (its deps are checked separately)."""
+    return digest(repr((conversion, page.lang, page.rel, page.body)))
 
 
 @dataclass
@@ -178,12 +191,16 @@ class RenderState:
     out: Path
     keep_in_memory: bool = False
     made: set[str] = field(default_factory=set)
+    conversions: dict[str, str] = field(default_factory=dict)  # lang -> conversion_digest, made before forking
+
+    def __post_init__(self) -> None:
+        self.conversions = {code: conversion_digest(self.site, code) for code in self.site.config.codes}
 
 
 def convert_cached(state: RenderState, page: Page) -> tuple[str, Result, tuple[str, ...], str]:
     """Return a page's body HTML from the cache when its inputs are unchanged, else convert it."""
     site, renderer = state.site, state.renderer
-    key = body_key(site, page)
+    key = body_key(state.conversions[page.lang], page)
     entry = state.cache.get(key)
     if entry is not None and entry.get("deps_fp") == deps_fingerprint(entry["deps"], site, renderer):
         result = Result(toc=entry["toc"], ids=set(entry["ids"]), refs=set(entry["refs"]),

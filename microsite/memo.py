@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -23,36 +24,66 @@ CACHE_DIR = ".cache"
 _RACY_NS = 1_000_000_000
 
 
+FOLDER, UNREADABLE = -1, -2  # sizes recorded for a folder, and for anything that cannot be read
+
+
 def _walk(top: Path) -> list[tuple[str, int, int]]:
-    """Return (path, size, mtime_ns) of every file under `top` (or of `top` itself), sorted."""
-    if top.is_file():
-        st = top.stat()
-        return [(top.as_posix(), st.st_size, st.st_mtime_ns)]
+    """Return (path, size, mtime_ns) of every file, folder and symlink under `top` (or of `top`), sorted.
+
+    Everything a build could notice counts: an empty folder (an unknown language), a symlink and
+    where it points (a new linked folder, a dangling link), a folder that cannot be listed.
+    """
     found: list[tuple[str, int, int]] = []
-    _scan(str(top), found)
+    try:
+        st = os.lstat(top)
+    except FileNotFoundError:
+        return found
+    except OSError:
+        return [(top.as_posix(), UNREADABLE, 0)]
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        _add(str(top), st, found)
+    if os.path.isdir(top):
+        _scan(str(top), found, frozenset())
     return found
 
 
-def _scan(folder: str, found: list[tuple[str, int, int]]) -> None:
-    """Add the files under `folder` to `found`, depth first in name order (os.walk's order, sorted)."""
+def _add(path: str, st: os.stat_result, found: list[tuple[str, int, int]]) -> None:
+    """Record one entry: a symlink with its target, anything else with its size and mtime."""
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            path = f"{path} -> {os.readlink(path)}"
+        except OSError:
+            pass
+    found.append((path, st.st_size, st.st_mtime_ns))
+
+
+def _scan(folder: str, found: list[tuple[str, int, int]], seen: frozenset[tuple[int, int]]) -> None:
+    """Add what is under `folder` to `found`, depth first in name order; linked folders once (no loops)."""
     try:
+        st = os.stat(folder)
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
+        found.append((folder + "/", UNREADABLE, 0))
         return
+    if (st.st_dev, st.st_ino) in seen:
+        return  # a symlink loop: the link itself is recorded, and the build reports it
+    seen = seen | {(st.st_dev, st.st_ino)}
+    found.append((folder + "/", FOLDER, 0))
     folders = []
     for entry in entries:
         try:
+            entry_stat = entry.stat(follow_symlinks=False)
+            if entry.is_symlink():
+                _add(entry.path, entry_stat, found)
             if entry.is_dir():
-                if not entry.is_symlink():  # like os.walk: a linked folder is not entered
-                    folders.append(entry.path)
-                continue
-            st = entry.stat()
+                folders.append(entry.path)
+            elif not entry.is_symlink():
+                _add(entry.path, entry_stat, found)
         except OSError:
-            continue
-        found.append((entry.path, st.st_size, st.st_mtime_ns))
+            found.append((entry.path, UNREADABLE, 0))
     for path in folders:
-        _scan(path, found)
+        _scan(path, found, seen)
 
 
 def snapshot(root: Path, code: bool = True) -> list[tuple[str, int, int]]:
@@ -82,7 +113,10 @@ def _memo_path(root: Path, out: Path) -> Path:
 
 
 def _intact(out: Path, outputs: Any) -> bool:
-    """Return whether every file the last build wrote is still there with its size and mtime."""
+    """Return whether every file the last build wrote is still there with its size and mtime, and nothing else.
+
+    Folders are recorded with their mtime, which changes when a file is added to them or removed.
+    """
     if not isinstance(outputs, dict) or not outputs:
         return False
     for rel, recorded in outputs.items():
@@ -90,9 +124,25 @@ def _intact(out: Path, outputs: Any) -> bool:
             st = os.stat(os.path.join(out, rel))
         except OSError:
             return False
-        if [st.st_size, st.st_mtime_ns] != recorded:
+        if [0 if rel.endswith("/") else st.st_size, st.st_mtime_ns] != recorded:
             return False
     return True
+
+
+def output_stats(out: Path, files: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Return `files` (path -> size, mtime) with every folder holding them (path/ -> 0, mtime)."""
+    folders = {""}
+    for rel in files:
+        while "/" in rel:
+            rel = rel.rsplit("/", 1)[0]
+            folders.add(rel)
+    stats = dict(files)
+    for folder in sorted(folders):
+        try:
+            stats[(folder or ".") + "/"] = [0, os.stat(os.path.join(out, folder)).st_mtime_ns]
+        except OSError:
+            pass
+    return stats
 
 
 def up_to_date(root: Path, out: Path, settings: str) -> dict[str, Any] | None:
@@ -118,7 +168,7 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        memo = {"key": _key(stats, settings), "outputs": outputs, "summary": summary}
+        memo = {"key": _key(stats, settings), "outputs": output_stats(out, outputs), "summary": summary}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(memo), encoding="utf-8")
         os.replace(tmp, path)

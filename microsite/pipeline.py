@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -13,14 +12,14 @@ from typing import Any, Iterator
 import jinja2
 
 from . import memo
-from .cache import CACHE_DIR, BodyCache, load_manifest, save_manifest
+from .cache import CACHE_DIR, BodyCache, load_manifest, manifest_path, save_manifest
 from .check import check_anchors, check_facts_page, check_links, check_sections, check_templates, check_translations
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import BuildError, BuildFailed, raise_if, sort_errors
 from .facts import load_facts
 from .gitdates import load_git_dates
-from .i18n import load_strings
+from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .lint import lint_site
 from .model import Page, Site, digest
@@ -28,9 +27,10 @@ from .outputs import render_extras
 from .outputs.files import copy_assets
 from .parallel import worker_count
 from .render import Renderer
+from .safeio import MAX_STATIC_BYTES, read_input, walk_files
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
-from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
+from .write import Output, Writer, check_out_dir, safe_output_path
 
 SPECIAL_TEMPLATES = {"index.html": "root.html", "404.html": "404.html"}
 
@@ -110,6 +110,7 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
         except BuildFailed as exc:
             errors.extend(exc.errors)
     raise_if(errors)
+    raise_if(check_string_formats(loaded["strings"], [info.formats for info in loaded["templates"].values()]))
     content = loaded["content"]
     loaded_pages = content.pages + (content.failed if partial else [])
     pages = sorted((p for p in loaded_pages if drafts or not p.draft), key=lambda p: (p.slug, p.lang))
@@ -133,8 +134,16 @@ def _load_content(config: SiteConfig, reuse: dict[str, tuple[int, int, Page]] | 
 def build_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock so a preview server and a CLI build never write at the same time."""
     lock_dir = root / CACHE_DIR
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / "build.lock", "w") as handle:
+    try:
+        lock_dir.mkdir(exist_ok=True)
+        handle = open(lock_dir / "build.lock", "w")
+    except (FileExistsError, NotADirectoryError):
+        raise BuildFailed([BuildError(CACHE_DIR, None, "is not a folder; delete it (it only holds what builds "
+                                                       "can make again)")]) from None
+    except OSError as exc:
+        raise BuildFailed([BuildError(CACHE_DIR, None, f"cannot write here ({exc.strerror}); builds keep "
+                                                       "their lock and cache in .cache/")]) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -155,6 +164,7 @@ class Builder:
         self.options = options
         self.out = options.out if options.out.is_absolute() else root / options.out
         self.cache = BodyCache(root, options.cache)
+        self.output = Output(self.out)
         self.records: dict[str, Outcome] | None = None  # the last build's outputs (its manifest)
         self.loaded: dict[str, tuple[int, int, Page]] = {}  # page file -> size, mtime, Page
         self.site: Site | None = None
@@ -187,9 +197,8 @@ class Builder:
             raise BuildFailed(load_errors + problems + errors + links)
         warnings = check_translations(site, renderer.statuses.values())
         raise_if(problems)  # --strict's translation errors come after rendering, with the link errors
-        raise_if(check_out_dir(self.out, self.root))
+        raise_if(check_out_dir(self.out, self.root, legacy=manifest_path(self.root, self.out).exists()))
         with build_lock(self.root):
-            clean_leftovers(self.out)
             if self.records is None:
                 self.records = _load_records(self.root, self.out) if options.cache and not options.throwaway else {}
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
@@ -203,7 +212,7 @@ class Builder:
                          started: float, extras: bool = True) -> BuildResult:
         """Render the jobs whose output changed, check anchors, write; `extras` also redoes sitemap, static, etc."""
         options, out, previous = self.options, self.out, self.records or {}
-        staging = new_staging(out)
+        staging = _publishing(out, self.output.prepare)
         state = RenderState(site, renderer, self.cache, Writer(staging), previous, out, keep_in_memory=options.preview)
         try:
             todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
@@ -227,12 +236,10 @@ class Builder:
                 outcomes.update(copy_assets(state))
             written = sorted(path for path, o in outcomes.items() if o.written)
             removed = sorted(set(previous) - set(outcomes))
+            _publishing(out, lambda: self.output.publish({path: o.written for path, o in outcomes.items()}))
         except BaseException:
-            discard(staging)
+            self.output.failed()
             raise
-        commit(staging, out, written, set(outcomes) if extras else None)
-        if not extras:
-            remove(out, removed)
         self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
         if options.cache and not options.preview and not options.throwaway:
             self.save()
@@ -260,6 +267,16 @@ def link_graph(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str]
     """Return each page's links to other pages (lang, slug), for the orphan check."""
     return {(p.lang, p.slug): {(lang, slug) for lang, slug, *_ in outcomes[p.out_path].links}
             for p in site.pages if p.out_path in outcomes}
+
+
+def _publishing(out: Path, step: Any) -> Any:
+    """Run one step of publishing; an I/O error becomes one line saying the output folder was left as it was."""
+    try:
+        return step()
+    except OSError as exc:
+        where, problem = exc.filename or out, exc.strerror or str(exc)
+        outcome = f"{out} was left as it was" if out.exists() else "nothing was published"
+        raise BuildFailed([BuildError(str(where), None, f"{problem}; {outcome}")]) from None
 
 
 def cited_facts(site: Site, deps: tuple[str, ...]) -> set[str]:
@@ -296,26 +313,30 @@ def _write_specials(state: RenderState) -> dict[str, Outcome]:
 
 def _copy_static(state: RenderState) -> dict[str, Outcome]:
     """Copy static/ into static/ of the output; files that did not change are kept, not copied."""
-    static_dir = state.site.config.static_dir
-    root = state.site.config.root.resolve()
+    root = state.site.config.root
     outcomes, errors = {}, []
-    if not static_dir.is_dir():
-        return {}
-    for folder, dirs, files in os.walk(static_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder, name)
-            rel = "static/" + path.relative_to(static_dir).as_posix()
-            real = path.resolve()
-            if root not in real.parents or safe_output_path(rel) is None:
-                errors.append(BuildError(rel, None, "points outside the project; static files must live in static/"))
-                continue
-            st = real.stat()
+    for item in walk_files(root, state.site.config.static_dir, "static", skip_hidden=False):
+        if isinstance(item, BuildError):
+            errors.append(item)
+            continue
+        rel, path = "static/" + item[0], item[1]
+        if safe_output_path(rel) is None:
+            errors.append(BuildError(rel, None, "file name would escape the output folder; rename the file"))
+            continue
+        try:
+            st = path.stat()
             key = digest(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
-            old = state.previous.get(rel)
-            if old and old.key == key and old.still_there(state.out):
-                outcomes[rel] = old
-            else:
-                outcomes[rel] = store(state, rel, real.read_bytes(), key)
+        except OSError:
+            key = ""  # read_input says why
+        old = state.previous.get(rel)
+        if key and old and old.key == key and old.still_there(state.out):
+            outcomes[rel] = old
+            continue
+        try:
+            outcomes[rel] = store(state, rel, read_input(root, path, rel, MAX_STATIC_BYTES), key)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+        except FileNotFoundError:
+            errors.append(BuildError(rel, None, "deleted while the build was reading it"))
     raise_if(errors)
     return outcomes

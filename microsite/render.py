@@ -14,11 +14,20 @@ from .assets import source_of
 from .charts import render_chart
 from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
-from .i18n import (fact_date, fact_title, format_as_of, format_data_dates, format_date, format_dated, format_fact,
-                   formula_text, source_credit)
+from .i18n import (
+    fact_date,
+    fact_title,
+    format_as_of,
+    format_data_dates,
+    format_date,
+    format_dated,
+    format_fact,
+    formula_text,
+    source_credit,
+)
+from .listing import section_children
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
-from .listing import section_children
 from .nav import Nav, build_nav, nav_context
 from .sources import Source
 from .targets import FileTargets
@@ -384,6 +393,8 @@ class Renderer:
             raise BuildFailed([BuildError(source, line, f"unknown template '{name}' (templates/ has: {known})")]) from None
         try:
             return template.render(context)
+        except BuildFailed:  # an {% include %} of a file that is refused (see templates.ProjectLoader)
+            raise
         except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error
             raise BuildFailed([template_error(exc, self.config.templates_dir, source)]) from None
 

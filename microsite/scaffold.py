@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +27,13 @@ def new_page_texts(config: SiteConfig, slug: str, title: str, strings: dict[str,
     return texts
 
 
+def _same_url(path: Path) -> list[Path]:
+    """Return the other file that would give a page the same URL: plan.md <-> plan/index.md."""
+    if path.name == "index.md":
+        return [path.parent.with_name(path.parent.name + ".md")]
+    return [path.with_suffix("") / "index.md"]
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -39,6 +47,11 @@ def create_page(config: SiteConfig, slug: str, title: str, strings: dict[str, di
     existing = [p for p in paths if p.exists()]
     if existing:
         raise BuildFailed([BuildError(p.relative_to(config.root).as_posix(), None, "already exists") for p in existing])
+    same_url = [(path, other) for path in paths for other in _same_url(path) if os.path.lexists(other)]
+    if same_url:  # plan.md beside plan/index.md: both would be /plan/, and the next build would fail
+        raise BuildFailed([BuildError(path.relative_to(config.root).as_posix(), None,
+                                      f"would have the same URL as {other.relative_to(config.root).as_posix()}")
+                           for path, other in same_url])
     texts = new_page_texts(config, slug, title, strings)
     for lang, path in zip(config.codes, paths):
         path.parent.mkdir(parents=True, exist_ok=True)

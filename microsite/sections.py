@@ -11,7 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, BuildFailed, decode_utf8, raise_if
+from .errors import BuildError, BuildFailed, raise_if
+from .safeio import read_text
 from .yamlio import LineMap, parse_yaml
 
 SECTION_FILE = "_section.yaml"
@@ -65,14 +66,14 @@ def parse_section_meta(text: str, source: str, lang: str, slug: str) -> tuple[Se
     return meta, errors
 
 
-def load_section_metas(files: list[tuple[str, str, Path]]
+def load_section_metas(root: Path, files: list[tuple[str, str, Path]]
                        ) -> tuple[dict[tuple[str, str], SectionMeta], list[BuildError]]:
     """Read every _section.yaml given as (lang, folder slug, path); return them by (lang, slug), and errors."""
     metas, errors = {}, []
     for lang, slug, path in files:
         source = f"content/{lang}/{slug + '/' if slug else ''}{SECTION_FILE}"
         try:
-            metas[lang, slug], problems = parse_section_meta(decode_utf8(path.read_bytes(), source), source, lang, slug)
+            metas[lang, slug], problems = parse_section_meta(read_text(root, path, source), source, lang, slug)
         except BuildFailed as exc:
             problems = exc.errors
         errors.extend(problems)

@@ -8,6 +8,7 @@ the page reloads by itself once the file is fixed.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
 import errno
 import logging
@@ -16,7 +17,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 from urllib.parse import quote
 
 from . import memo
@@ -24,7 +25,7 @@ from .check import check_translations
 from .config import load_config
 from .content import load_page
 from .errorpage import error_page
-from .errors import BuildError, BuildFailed, raise_if
+from .errors import BuildError, BuildFailed, raise_if, unexpected_error
 from .jobs import plan_jobs
 from .model import Page
 from .pipeline import Builder, BuildOptions, BuildResult, build_lock
@@ -33,6 +34,8 @@ from .transdiff import DIFF_PREFIX, render_diff_page
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+T = TypeVar("T")
+MAX_SEGMENT = 255  # bytes in one path segment: longer names cannot exist on disk
 
 
 class Preview(Builder):
@@ -56,13 +59,20 @@ class Preview(Builder):
     def build(self, stats: dict[str, tuple[int, int]] | None = None) -> BuildResult:
         """Build everything (reusing what is unchanged) and remember the inputs it saw."""
         stats = _stats(self.root) if stats is None else stats
+        result = self._attempt(super().build)
+        self.good, self.errors = stats, []
+        return result
+
+    def _attempt(self, step: Callable[[], T]) -> T:
+        """Run a build step; any failure, expected or not, is kept in `errors` (the browser shows them)."""
         try:
-            result = super().build()
+            return step()
         except BuildFailed as exc:
             self.errors = exc.errors
             raise
-        self.good, self.errors = stats, []
-        return result
+        except Exception as exc:  # noqa: BLE001 -- a bug must reach the error page too, not just the terminal
+            self.errors = [unexpected_error(exc)]
+            raise BuildFailed(self.errors) from exc
 
     def changes(self, now: dict[str, tuple[int, int]] | None = None) -> list[str]:
         """Return the input files added, removed or modified since the last good build."""
@@ -75,14 +85,10 @@ class Preview(Builder):
         changed = self.changes(stats)
         if not changed and not self.errors:
             return None
-        try:
-            pages = self._page_only_edit(changed)  # re-reading an edited page can fail, too
-            if pages is None:
-                return self.build(stats)
-            result = self._rebuild_pages(pages)
-        except BuildFailed as exc:
-            self.errors = exc.errors
-            raise
+        pages = self._attempt(lambda: self._page_only_edit(changed))  # re-reading an edited page can fail, too
+        if pages is None:
+            return self.build(stats)
+        result = self._attempt(lambda: self._rebuild_pages(pages))
         self.good, self.errors = stats, []
         return result
 
@@ -104,8 +110,8 @@ class Preview(Builder):
             if old is None or not Path(path).is_file():
                 return None
             page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if (page.title, page.weight, page.date, page.description) != (old.title, old.weight, old.date,
-                                                                            old.description):
+            if (page.title, page.weight, page.date, page.description, page.draft) != (
+                    old.title, old.weight, old.date, old.description, old.draft):
                 return None
             pages.append(page)
         return pages
@@ -152,17 +158,22 @@ def resolve_request(out: Path, base_path: str, path: str) -> Path | None:
         return None
     rel = path[len(base_path):]
     parts = [part for part in rel.split("/") if part]
-    if rel.startswith("/") or any(part in (".", "..") for part in parts):
+    if rel.startswith("/") or any(part in (".", "..") or len(part.encode()) > MAX_SEGMENT for part in parts):
         return None
-    root = out.resolve()
-    target = root.joinpath(*parts).resolve() if parts else root
-    if target != root and root not in target.parents:
-        return None  # a symlink that points outside the site
-    if target.is_dir():
-        if not path.endswith("/"):
-            return None  # the caller redirects to the folder's URL with its slash, as GitHub Pages does
-        target = target / "index.html"
-    return target if target.is_file() and root in target.resolve().parents else None
+    try:
+        root = out.resolve()
+        target = root.joinpath(*parts).resolve() if parts else root
+        if target != root and root not in target.parents:
+            return None  # a symlink that points outside the site
+        if target.is_dir():
+            if not path.endswith("/"):
+                return None  # the caller redirects to the folder's URL with its slash, as GitHub Pages does
+            target = target / "index.html"
+        elif path.endswith("/"):
+            return None  # /en/index.html/ is not a page (GitHub Pages answers 404 too)
+        return target if target.is_file() and root in target.resolve().parents else None
+    except OSError:  # a name too long, a symlink loop, a folder that cannot be read
+        return None
 
 
 def request_path(environ: dict[str, Any]) -> str:
@@ -177,6 +188,14 @@ class SiteApp:
         self.preview = preview
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        try:
+            return self._answer(environ, start_response)
+        except Exception as exc:  # noqa: BLE001 -- one odd request must not show a traceback, or stop the server
+            body = f"The preview could not answer this request: {type(exc).__name__}\n".encode()
+            return self._respond(start_response, "500 Internal Server Error", body, "text/plain")
+
+    def _answer(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """Answer one GET or HEAD (the server sends HEAD the same headers, without the body)."""
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", b"", "text/plain")
@@ -199,8 +218,11 @@ class SiteApp:
             body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Not found</title>Not found"
             return self._respond(start_response, "404 Not Found", body, "text/html")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        body = target.read_bytes()
-        return self._respond(start_response, "200 OK", b"" if method == "HEAD" else body, kind)
+        try:
+            body = target.read_bytes()
+        except OSError:  # replaced by a rebuild between finding and reading it: the next request finds it
+            return self._respond(start_response, "503 Service Unavailable", b"Rebuilding, try again\n", "text/plain")
+        return self._respond(start_response, "200 OK", body, kind)
 
     @staticmethod
     def _respond(start_response: StartResponse, status: str, body: bytes, kind: str) -> list[bytes]:
@@ -231,11 +253,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _print_errors(errors: list[BuildError]) -> None:
+def _print_errors(errors: list[BuildError], served: bool) -> None:
     for error in errors:
         print(error, file=sys.stderr, flush=True)
-    print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
-          "still serving the last good site", file=sys.stderr, flush=True)
+    tail = "still serving the last good site" if served else "nothing to serve until it builds"
+    print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}); {tail}", file=sys.stderr, flush=True)
 
 
 def reload_path(changed: list[str], root: Path) -> str:
@@ -253,21 +275,65 @@ def listen_error(exc: OSError, host: str, port: int) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
+class Rebuilds:
+    """Runs rebuilds one at a time in a worker thread, so the server answers requests while pages render.
+
+    `done(changed, outcome)` runs on the server's loop afterwards: outcome is the BuildResult, None
+    (nothing to do) or the errors. Saves during a rebuild queue one more rebuild, run right after.
+    """
+
+    def __init__(self, preview: Preview, loop: Any, done: Callable[[list[str], Any], None]) -> None:
+        self.preview, self.loop, self.done = preview, loop, done
+        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rebuild")
+        self.running = self.again = False
+
+    def request(self) -> None:
+        """Start a rebuild now, or right after the one that is running (call on the loop)."""
+        if self.running:
+            self.again = True
+            return
+        self.running, self.again = True, False
+        future = self.loop.run_in_executor(self.executor, self._run)
+        future.add_done_callback(self._finished)
+
+    def _run(self) -> tuple[list[str], Any]:
+        try:
+            changed = self.preview.changes()
+            return changed, self.preview.rebuild()
+        except BuildFailed as exc:
+            return [], exc.errors
+        except Exception as exc:  # noqa: BLE001 -- e.g. reading the inputs' stats failed: show it, keep serving
+            self.preview.errors = [unexpected_error(exc)]
+            return [], self.preview.errors
+
+    def _finished(self, future: Any) -> None:
+        self.running = False
+        self.done(*future.result())
+        if self.again:
+            self.request()
+
+    def close(self) -> None:
+        """Wait for a running rebuild to finish (it publishes atomically, but its manifest is saved after)."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
 def serve(root: Path, args: argparse.Namespace) -> int:
     """Build, serve with live reload, rebuild on every change; return the exit code."""
-    from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
     from tornado import ioloop
+
+    from .serve_http import make_application
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
                            cache=not args.no_cache, links=args.links)
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
-    server = Server(app=SiteApp(preview), watcher=Watcher())  # the polling watcher, whatever else is installed
+    watcher = Watcher()  # the polling watcher, whatever else is installed
+    LiveReloadHandler.watcher = watcher
     try:  # before the first build, so a taken port is reported at once
-        server.application(args.port, args.host, debug=False, live_css=True)
+        make_application(SiteApp(preview), args.host).listen(args.port, address=args.host)
     except OSError as exc:
         print(listen_error(exc, args.host, args.port), file=sys.stderr)
         return 1
@@ -277,21 +343,22 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         _print_warnings(result)
         print(result.summary(shown_out=args.out), flush=True)
     except BuildFailed as exc:
-        _print_errors(exc.errors)
+        _print_errors(exc.errors, served=False)
+
+    def done(changed: list[str], outcome: Any) -> None:
+        if isinstance(outcome, list):
+            _print_errors(outcome, served=preview.site is not None)
+            LiveReloadHandler.reload_waiters("*")
+        elif outcome is not None:
+            _print_result(outcome)
+            LiveReloadHandler.reload_waiters(reload_path(changed, root))
+
+    rebuilds = Rebuilds(preview, loop, done)
     pending: list[Any] = []
 
     def rebuild() -> None:
         pending.clear()
-        changed = preview.changes()
-        try:
-            result = preview.rebuild()
-        except BuildFailed as exc:
-            _print_errors(exc.errors)
-            LiveReloadHandler.reload_waiters("*")
-            return
-        if result is not None:
-            _print_result(result)
-            LiveReloadHandler.reload_waiters(reload_path(changed, root))
+        rebuilds.request()
 
     def schedule() -> None:
         for handle in pending:
@@ -300,10 +367,10 @@ def serve(root: Path, args: argparse.Namespace) -> int:
 
     for name in memo.INPUTS:
         if (root / name).exists():
-            server.watch(str(root / name), schedule)
+            watcher.watch(str(root / name), schedule)
     # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
     # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
-    ioloop.PeriodicCallback(server.watcher.examine, WATCH_INTERVAL_MS).start()
+    ioloop.PeriodicCallback(watcher.examine, WATCH_INTERVAL_MS).start()
     base = preview.base_path
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Stop between two callbacks: a KeyboardInterrupt could land mid-build, or in a finalizer that swallows it.
@@ -312,6 +379,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     try:
         loop.start()
     finally:
+        rebuilds.close()
         preview.save()
     print("\nstopped", flush=True)
     return 0

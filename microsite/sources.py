@@ -26,6 +26,15 @@ _DATE_KEYS = {"date", "assumed"}
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PRECISIONS = ("year", "month", "day")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def valid_key(key: Any, raw: LineMap, what: str, path: str, errors: list[BuildError]) -> bool:
+    """Report a key that is not lower_case_with_underscores: keys become ids, URLs and CSS hooks."""
+    if isinstance(key, str) and KEY_RE.match(key):
+        return True
+    errors.append(BuildError(path, raw.line_of(key), f"{what}: keys are lower_case_with_underscores"))
+    return False
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,8 @@ def parse_sources(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[
     sources = {}
     for key, entry in raw.items():
         what = f"source '{key}'"
+        if not valid_key(key, raw, what, path, errors):
+            continue
         if not isinstance(entry, LineMap):
             errors.append(BuildError(path, raw.line_of(key), f"{what} must be a mapping"))
             continue
@@ -143,7 +154,9 @@ def parse_sources(raw: LineMap, langs: tuple[str, ...], path: str, errors: list[
         if source.via is None:
             continue
         line = raw[key].line_of("via")
-        if source.via == key:
+        if not isinstance(source.via, str):
+            errors.append(BuildError(path, line, f"source '{key}': via must name a source"))
+        elif source.via == key:
             errors.append(BuildError(path, line, f"source '{key}': via names the source itself"))
         elif source.via not in sources:
             errors.append(BuildError(path, line, f"source '{key}': via names unknown source '{source.via}'"))

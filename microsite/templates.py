@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.meta
 
-from .errors import BuildError, raise_if
+from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .model import digest
+from .safeio import read_input, walk_files
 
 # Templates using these depend on the whole fact sheet (data_as_of is part of each language's digest instead).
 FACT_VARIABLES = {"facts", "charts", "sources"}
+# A UI string formatted in a template: t.key.format(name=...), (t.key|e).format(...), t['key'].format(...)
+_FORMAT_CALL_RE = re.compile(r"""\bt(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\])\s*(?:\|\s*e\s*\)\s*)?\.format\(""")
+_KEYWORD_RE = re.compile(r"(?<![=!<>])\b(\w+)\s*=(?!=)")
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+class ProjectLoader(jinja2.BaseLoader):
+    """Loads templates from templates/ as every input is read: a link out of the project or a FIFO is refused.
+
+    This covers `{% include %}` and `{% extends %}` too, whatever path they name.
+    """
+
+    def __init__(self, templates_dir: Path, root: Path) -> None:
+        self.templates_dir, self.root = templates_dir, root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..'
+        path = self.templates_dir.joinpath(*pieces)
+        shown = "templates/" + "/".join(pieces)
+        try:
+            data = read_input(self.root, path, shown)
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        return decode_utf8(data, shown), str(path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        items = walk_files(self.root, self.templates_dir, "templates")
+        return sorted(item[0] for item in items if isinstance(item, tuple))
+
+
+def make_environment(templates_dir: Path, root: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment: autoescape on, undefined variables are errors."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=ProjectLoader(templates_dir, templates_dir.parent if root is None else root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -35,27 +65,49 @@ class TemplateInfo:
 
     digest: str
     uses_facts: bool
+    formats: tuple[tuple[str, frozenset[str]], ...] = ()  # UI strings it formats, with the names it passes
 
 
-def load_templates(env: jinja2.Environment, templates_dir: Path) -> dict[str, TemplateInfo]:
+def format_calls(source: str) -> dict[str, frozenset[str]]:
+    """Return the UI strings a template formats and the placeholder names each call passes."""
+    calls: dict[str, frozenset[str]] = {}
+    for match in _FORMAT_CALL_RE.finditer(source):
+        depth, end = 1, match.end()
+        while end < len(source) and depth:
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        names = frozenset(_KEYWORD_RE.findall(source[match.end():end - 1]))
+        key = match.group(1) or match.group(2)
+        calls[key] = calls.get(key, names) & names  # a string formatted in two places may use only what both pass
+    return calls
+
+
+def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | None = None) -> dict[str, TemplateInfo]:
     """Parse every template once; raise BuildFailed on syntax errors with template path and line."""
-    errors, sources, refs, names = [], {}, {}, {}
-    for path in sorted(templates_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
+    root = templates_dir.parent if root is None else root
+    errors: list[BuildError] = []
+    sources, refs, names = {}, {}, {}
+    for item in walk_files(root, templates_dir, "templates"):
+        if isinstance(item, BuildError):
+            errors.append(item)
             continue
-        name = path.relative_to(templates_dir).as_posix()
+        name, path = item
         shown = f"templates/{name}"
         try:
-            source = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
-            errors.append(BuildError(shown, line, "not valid UTF-8; save the file as UTF-8"))
+            source = decode_utf8(read_input(root, path, shown), shown)
+        except BuildFailed as exc:
+            errors.extend(exc.errors)
+            continue
+        except FileNotFoundError:
             continue
         try:
             ast = env.parse(source, name, shown)
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             errors.append(BuildError(shown, exc.lineno, f"template syntax: {exc.message}"))
+            continue
+        except RecursionError:
+            errors.append(BuildError(shown, None, "template syntax: blocks nested too deeply"))
             continue
         sources[name] = source
         refs[name] = {r for r in jinja2.meta.find_referenced_templates(ast) if r}
@@ -71,7 +123,8 @@ def load_templates(env: jinja2.Environment, templates_dir: Path) -> dict[str, Te
             closure.add(current)
             todo.extend(refs[current])
         info[name] = TemplateInfo(digest(repr([(n, sources[n]) for n in sorted(closure)])),
-                                  any(names[n] & FACT_VARIABLES for n in closure))
+                                  any(names[n] & FACT_VARIABLES for n in closure),
+                                  tuple(sorted(format_calls(sources[name]).items())))
     return info
 
 

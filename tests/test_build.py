@@ -264,8 +264,8 @@ def test_a_foreign_output_folder_is_not_replaced(make_project):
     (project / "docs/notes.txt").write_text("mine")
     result = run_build(project, "--out", "docs")
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (f"{project / 'docs'}: exists and was not made by this generator "
-                                             "(no .nojekyll); remove it or choose another --out")
+    assert result.stderr.splitlines()[0] == (f"{project / 'docs'}: exists and was not made by this generator; "
+                                             "empty it (a .git folder may stay) or choose another --out")
     assert (project / "docs/notes.txt").read_text() == "mine"
 
 

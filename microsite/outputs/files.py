@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..assets import find_assets
-from ..errors import BuildError, raise_if
+from ..errors import BuildError, BuildFailed, raise_if
 from ..jobs import Outcome, RenderState, store
 from ..markdown.highlight_css import OUT_PATH as CODE_CSS
 from ..markdown.highlight_css import render_highlight_css
 from ..model import Site, digest
+from ..safeio import MAX_STATIC_BYTES, read_input
 
 
 def copy_assets(state: RenderState) -> dict[str, Outcome]:
@@ -19,13 +20,22 @@ def copy_assets(state: RenderState) -> dict[str, Outcome]:
         if rel in pages:
             errors.append(BuildError(f"content/{rel}", None, "has the same output path as a page; rename it"))
             continue
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:
+            errors.append(BuildError(f"content/{rel}", None, f"cannot read: {exc.strerror}"))
+            continue
         key = digest(f"asset|{rel}|{st.st_size}|{st.st_mtime_ns}")
         old = state.previous.get(rel)
         if old and old.key == key and old.still_there(state.out):
             outcomes[rel] = old
         else:
-            outcomes[rel] = store(state, rel, path.read_bytes(), key)
+            try:
+                data = read_input(state.site.config.root, path, f"content/{rel}", MAX_STATIC_BYTES)
+            except BuildFailed as exc:
+                errors.extend(exc.errors)
+                continue
+            outcomes[rel] = store(state, rel, data, key)
     raise_if(errors)
     return outcomes
 

@@ -32,7 +32,7 @@ def render_sitemap(site: Site) -> str:
             lines.append(f"    <lastmod>{updated.isoformat()}</lastmod>")
         if len(translations) > 1:
             for html_lang, other in translations:
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{html_lang}" '
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{escape(html_lang)}" '
                              f'href="{escape(config.absolute_url(other))}"/>')
             default = site.page(config.default_lang, slug)
             x_default = "" if slug == "" else default.url_path if default else page_url_path(config.default_lang, slug)
