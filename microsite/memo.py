@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 INPUTS = ("site.yaml", "content", "templates", "static")
-DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel")
+DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pagefind_bin_extended")
 CACHE_DIR = ".cache"
 _RACY_NS = 1_000_000_000
 
@@ -122,9 +122,9 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
         pass
 
 
-def settings(base_url: str | None, strict: bool) -> str:
+def settings(base_url: str | None, strict: bool, search: bool = True) -> str:
     """Return the build options that change the output, as part of the key."""
-    return repr((base_url, strict))
+    return repr((base_url, strict)) if search else repr((base_url, strict, "no search"))
 
 
 def summary_line(counts: dict[str, Any], seconds: float, work: str, out: Path) -> str:

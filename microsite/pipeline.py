@@ -22,9 +22,10 @@ from .facts import load_facts
 from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
-from .outputs import render_extras
+from .outputs import render_extras, render_page_extras
 from .parallel import worker_count
 from .render import Renderer
+from .search import IndexRun, publish_order, search_outputs
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
@@ -44,6 +45,7 @@ class BuildOptions:
     progress: bool = False
     preview: bool = False  # the preview server: keep converted pages in memory, save the manifest on exit
     throwaway: bool = False  # the output is a temporary folder (check): record no manifest or memo for it
+    search: bool = True  # index the pages with Pagefind (never for a throwaway build)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class BuildResult:
     missing: int = 0  # pages shown as 'not translated yet'
     rendered_paths: tuple[str, ...] = ()  # the outputs rendered this time
     workers: int = 1  # processes that rendered them
+    index_seconds: float = 0.0  # Pagefind's time, when this build re-indexed
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -78,6 +81,7 @@ class BuildResult:
         """Return the one line a build ends with."""
         processes = f" in {self.workers} processes" if self.workers > 1 else ""
         work = f"{self.rendered} rendered{processes}, {self.written} files written"
+        work += f", search index {self.index_seconds:.2f} s" if self.index_seconds else ""
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
@@ -159,7 +163,7 @@ class Builder:
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo:
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict), stats, result.counts(),
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.search), stats, result.counts(),
                           outputs)
         return result
 
@@ -169,6 +173,7 @@ class Builder:
         options, out, previous = self.options, self.out, self.records or {}
         staging = new_staging(out)
         state = RenderState(site, renderer, self.cache, Writer(staging), previous, out, keep_in_memory=options.preview)
+        index = IndexRun({})
         try:
             todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
             workers = worker_count(options.jobs, len(todo))
@@ -183,7 +188,10 @@ class Builder:
             if extras:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
-            written = sorted(path for path, o in outcomes.items() if o.written)
+                index = search_outputs(state, outcomes, [job.out_path for job in jobs if job.kind == "page"],
+                                       options.search and not options.throwaway, options.preview)
+                outcomes.update(index.outcomes)
+            written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)
             removed = sorted(set(previous) - set(outcomes))
         except BaseException:
             discard(staging)
@@ -200,7 +208,7 @@ class Builder:
         states = [status.state for status in renderer.statuses.values()]
         return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
                            tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING),
-                           tuple(sorted(fresh)), workers)
+                           tuple(sorted(fresh)), workers, index.seconds)
 
     def save(self) -> None:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
@@ -235,7 +243,7 @@ def _write_specials(state: RenderState) -> dict[str, Outcome]:
             html = renderer.render_template(template, renderer.special_context(default, template),
                                             f"templates/{template}")
             outcomes[out_path] = store(state, out_path, html.encode("utf-8"))
-    for out_path, text in render_extras(site).items():
+    for out_path, text in {**render_extras(site), **render_page_extras(renderer)}.items():
         outcomes[out_path] = store(state, out_path, text.encode("utf-8"))
     return outcomes
 

@@ -261,7 +261,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     from tornado import ioloop
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
-                           cache=not args.no_cache)
+                           cache=not args.no_cache, search=not args.no_search)
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once

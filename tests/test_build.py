@@ -48,7 +48,7 @@ def test_nav_follows_weight_then_title(make_project):
 def test_every_internal_link_resolves_to_a_built_file(make_project):
     site = built(make_project())
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 10
+    assert len(pages) == 12  # 7 pages, 1 untranslated stub, 2 search pages, 404, the root chooser
     for page in pages:
         for tag in soup(page).find_all(["a", "link", "script", "img"]):
             url = tag.get("href") or tag.get("src")
@@ -93,7 +93,7 @@ def test_builds_are_byte_for_byte_deterministic(make_project, tmp_path):
 def test_the_summary_line_counts_pages_per_language(make_project):
     result = run_build(make_project())
     assert re.fullmatch(r"built 4 en, 3 zh pages \(1 untranslated\) in \d+\.\d\d s "
-                        r"\(8 rendered, 18 files written\) -> site/\n", result.stdout), result.stdout
+                        r"\(8 rendered, \d+ files written, search index \d+\.\d\d s\) -> site/\n", result.stdout), result.stdout
 
 
 def test_a_second_build_with_nothing_changed_writes_nothing(make_project):
@@ -166,7 +166,7 @@ BAD_INPUTS = {
         {TEAM: "---\ntitle: Team\ntemplate: fancy.html\n---\nThe team.\n"},
         [f"{TEAM}:3: unknown template 'fancy.html' (templates/ has: 404.html, base.html, home.html, "
          "key-figures.html, page.html, partials/fact_card.html, partials/lang_switch.html, partials/nav.html, "
-         "partials/notices.html, root.html, untranslated.html)"]),
+         "partials/notices.html, partials/search_box.html, root.html, search.html, untranslated.html)"]),
     "Jinja syntax error": (
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n{% if page.title %}\n'
                                 "{{ page.content }}\n{% endblock %}\n"},

@@ -1,14 +1,21 @@
 """The files every site gets besides its pages: sitemap, robots.txt, open data, .nojekyll, CNAME.
 
-One module per kind of output; render_extras() gathers them by output path.
+One module per kind of output; render_extras() gathers them by output path, and render_page_extras()
+those that need the renderer (titles with their facts, templates): search pages, feeds, redirects.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..model import Site
 from ..write import MARKER
 from .data import render_facts_csv, render_facts_json
+from .searchpage import render_search_pages
 from .sitemap import render_robots, render_sitemap
+
+if TYPE_CHECKING:
+    from ..render import Renderer
 
 
 def render_extras(site: Site) -> dict[str, str]:
@@ -23,3 +30,8 @@ def render_extras(site: Site) -> dict[str, str]:
     if site.config.cname:
         files["CNAME"] = site.config.cname.strip() + "\n"
     return files
+
+
+def render_page_extras(renderer: "Renderer") -> dict[str, str]:
+    """Return the outputs made with the renderer by output path: search pages, feeds, redirects."""
+    return {**render_search_pages(renderer)}
