@@ -10,13 +10,14 @@ from typing import Any
 
 import yaml
 
+from .aliases import parse_aliases
 from .config import SiteConfig
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .model import Page, digest
 from .yamlio import parse_yaml
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of")
+FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of", "aliases")
 FENCE = "---"
 
 
@@ -90,10 +91,13 @@ def parse_page(text: str, source: str, lang: str, rel: str) -> Page:
     for key in ("description", "translation_of"):
         if key in data and not isinstance(data[key], str):
             errors.append(BuildError(source, lines.get(key), f"front matter: '{key}' must be text"))
+    aliases, problem = parse_aliases(data.get("aliases", []))
+    if problem:
+        errors.append(BuildError(source, lines.get("aliases"), problem))
     raise_if(errors)
     return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
                 digest=digest(text), description=(data.get("description") or "").strip(), date=date, weight=weight,
-                template=template, translation_of=data.get("translation_of"), lines=lines)
+                template=template, translation_of=data.get("translation_of"), lines=lines, aliases=aliases)
 
 
 def check_page_path(rel: str, source: str) -> BuildError | None:

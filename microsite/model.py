@@ -44,6 +44,7 @@ class Page:
     weight: int = 0
     template: str = "page.html"
     translation_of: str | None = None
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here, e.g. ("/en/old-name/",)
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     @property

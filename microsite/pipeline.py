@@ -22,10 +22,11 @@ from .facts import load_facts
 from .i18n import load_strings
 from .jobs import Job, Outcome, RenderState, plan_jobs, reusable, run_jobs, store
 from .model import Page, Site, digest
-from .outputs import render_extras, render_page_extras
+from .outputs import check_outputs, render_extras, render_page_extras
 from .parallel import worker_count
 from .render import Renderer
 from .search import IndexRun, publish_order, search_outputs
+from .sharing import check_share_images
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Writer, check_out_dir, clean_leftovers, commit, discard, new_staging, remove, safe_output_path
@@ -154,7 +155,7 @@ class Builder:
         renderer = Renderer(site, env)
         warnings = check_translations(site, renderer.statuses.values())
         raise_if(check_templates(site) + check_facts_page(site) + renderer.front_matter_errors()
-                 + (warnings if options.strict else []))
+                 + check_share_images(site) + check_outputs(site) + (warnings if options.strict else []))
         raise_if(check_out_dir(self.out, self.root))
         with build_lock(self.root):
             clean_leftovers(self.out)

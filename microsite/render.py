@@ -17,6 +17,7 @@ from .i18n import fact_title, format_as_of, format_date, format_fact, formula_te
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav
+from .sharing import head_meta
 from .templates import template_error
 from .translations import OUTDATED, Status, all_statuses, page_status
 
@@ -289,6 +290,7 @@ class Renderer:
             line = page.lines.get("template") if page else None
             known = ", ".join(sorted(self.env.list_templates(extensions=["html"])))
             raise BuildFailed([BuildError(source, line, f"unknown template '{name}' (templates/ has: {known})")]) from None
+        context.setdefault("share", head_meta(self, context))
         try:
             return template.render(context)
         except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error

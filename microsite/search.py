@@ -17,15 +17,16 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable
 
 from .errors import BuildError, BuildFailed
 from .model import digest
 
 if TYPE_CHECKING:
     from .jobs import Outcome, RenderState
+    from .pipeline import Builder
 
 BUNDLE = "pagefind/"  # the bundle's folder in the output; static/search.js loads BUNDLE + "pagefind.js"
 ENTRY = BUNDLE + "pagefind-entry.json"  # names every other index file: published last
@@ -33,6 +34,7 @@ ENTRY = BUNDLE + "pagefind-entry.json"  # names every other index file: publishe
 UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
 TIMEOUT_SECONDS = 900
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own variable: run another binary than the wheel's
+IDLE_SECONDS = 0.8  # the preview re-indexes once rebuilds have paused this long
 HINT = "install it with pip install 'pagefind[extended]', or build without search: --no-search"
 
 
@@ -117,33 +119,54 @@ def publish_order(path: str) -> tuple[bool, str]:
     return path == ENTRY, path
 
 
-def index_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: list[str]) -> IndexRun:
-    """Index `pages` (output paths of this build) and stage the bundle; reuse the last one if no page changed."""
-    from .jobs import store
-    key = index_key((path, outcomes[path].hash) for path in pages)
-    old = {path: o for path, o in state.previous.items() if path.startswith(BUNDLE)}
-    if old and ENTRY in old and all(o.key == key and o.still_there(state.out) for o in old.values()):
-        return IndexRun(old)
-    sources = {path: (state.writer.staging if outcomes[path].written else state.out) / path for path in pages}
-    started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix=f"{state.out.name}.tmp-search-", dir=state.out.parent))
+def make_bundle(out: Path, sources: dict[str, Path]) -> Path:
+    """Run Pagefind over `sources` (output path -> file) in a work folder beside `out`; return the folder.
+
+    The bundle is in its 'bundle/' subfolder; the caller removes the folder when done with it.
+    """
+    work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-search-", dir=out.parent))
     try:
         link_pages(work / "site", sources)
         run_pagefind(work / "site", work / "bundle")
-        fresh = {}
-        for rel in bundle_files(work / "bundle"):
-            path = BUNDLE + rel
-            data = (work / "bundle" / rel).read_bytes()
-            fresh[path] = store(state, path, canonical_entry(data) if path == ENTRY else data, key)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return work
+
+
+def stage_bundle(state: "RenderState", work: Path, key: str) -> dict[str, "Outcome"]:
+    """Write a made bundle into the staging folder (unchanged files are kept); return its outcomes."""
+    from .jobs import store
+    fresh = {}
+    for rel in bundle_files(work / "bundle"):
+        path = BUNDLE + rel
+        data = (work / "bundle" / rel).read_bytes()
+        fresh[path] = store(state, path, canonical_entry(data) if path == ENTRY else data, key)
+    return fresh
+
+
+def current_bundle(previous: dict[str, "Outcome"], out: Path, key: str | None = None) -> dict[str, "Outcome"]:
+    """Return the last bundle's outcomes if its files are intact (and it was made from `key`, if given), else {}."""
+    old = {path: o for path, o in previous.items() if path.startswith(BUNDLE)}
+    if ENTRY not in old or not all(o.still_there(out) and (key is None or o.key == key) for o in old.values()):
+        return {}
+    return old
+
+
+def index_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: list[str]) -> IndexRun:
+    """Index `pages` (output paths of this build) and stage the bundle; reuse the last one if no page changed."""
+    key = index_key((path, outcomes[path].hash) for path in pages)
+    reused = current_bundle(state.previous, state.out, key)
+    if reused:
+        return IndexRun(reused)
+    started = time.perf_counter()
+    sources = {path: (state.writer.staging if outcomes[path].written else state.out) / path for path in pages}
+    work = make_bundle(state.out, sources)
+    try:
+        fresh = stage_bundle(state, work, key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return IndexRun(fresh, time.perf_counter() - started)
-
-
-def carried_over(previous: dict[str, "Outcome"], out: Path) -> dict[str, "Outcome"]:
-    """Return the last bundle's outcomes while its files are intact (the preview re-indexes later, on idle)."""
-    old = {path: o for path, o in previous.items() if path.startswith(BUNDLE)}
-    return old if old and all(o.still_there(out) for o in old.values()) else {}
 
 
 def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: list[str], enabled: bool,
@@ -151,6 +174,89 @@ def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: 
     """Return the bundle a full build publishes: none without search, the last one in the preview, else fresh."""
     if not enabled:
         return IndexRun({})
-    if preview:
-        return IndexRun(carried_over(state.previous, state.out))
+    if preview:  # the preview server re-indexes on idle (IdleIndexer); until then the last bundle stays
+        return IndexRun(current_bundle(state.previous, state.out))
     return index_outputs(state, outcomes, pages)
+
+
+class IdleIndexer:
+    """Keeps the preview server's search index current: re-indexes in a thread once rebuilds pause.
+
+    Pagefind indexes the whole site every time (about 0.3 s of CPU for a small site, most of it loading the
+    Chinese dictionary), too slow to run after every save; so it runs IDLE_SECONDS after the last rebuild,
+    off the server's loop, and the bundle is swapped in under the build lock like any build's files. An index
+    made from pages that a newer build replaced meanwhile is thrown away and made again.
+    """
+
+    def __init__(self, builder: "Builder", loop: Any, lock: Callable[[], ContextManager[None]],
+                 report: Callable[[str], None]) -> None:
+        self.builder, self.loop, self.lock, self.report = builder, loop, lock, report
+        self.timer: Any = None
+        self.running = False
+        self.generation = 0  # counts builds: an index started before the latest one is stale
+
+    def after_build(self) -> None:
+        """Note a successful build; re-index once no other build follows within IDLE_SECONDS."""
+        if not self.builder.options.search:
+            return
+        self.generation += 1
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(IDLE_SECONDS, self.start)
+
+    def start(self) -> None:
+        """Start indexing the pages of the last build in a thread, unless the index already matches them."""
+        self.timer = None
+        builder, records = self.builder, self.builder.records
+        if self.running or builder.site is None or records is None:
+            return  # when running, finish() starts again for the build that came in meanwhile
+        pages = [page.out_path for page in builder.site.pages if page.out_path in records]
+        key = index_key((path, records[path].hash) for path in pages)
+        if current_bundle(records, builder.out, key):
+            return
+        self.running = True
+        generation, started = self.generation, time.perf_counter()
+        future = self.loop.run_in_executor(None, make_bundle, builder.out, {p: builder.out / p for p in pages})
+        self.loop.add_future(future, lambda done: self.finish(done, generation, key, started))
+
+    def finish(self, done: Any, generation: int, key: str, started: float) -> None:
+        """Publish a finished index, or start again if a build replaced pages while it ran."""
+        self.running = False
+        try:
+            work = done.result()
+        except BuildFailed as exc:
+            self.report("; ".join(str(error) for error in exc.errors))
+            return
+        except OSError:  # a page vanished while being linked: a newer build will have scheduled another run
+            work = None
+        try:
+            if work is None or generation != self.generation:
+                if self.timer is None:
+                    self.timer = self.loop.call_later(0, self.start)
+                return
+            self.publish(work, key)
+            self.report(f"search index updated in {time.perf_counter() - started:.2f} s")
+        finally:
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+
+    def publish(self, work: Path, key: str) -> None:
+        """Move the new bundle into the output (the entry file last) and drop the old bundle's other files."""
+        from .jobs import RenderState
+        from .write import Writer, commit, discard, new_staging, remove
+        builder = self.builder
+        records = builder.records or {}
+        with self.lock():
+            staging = new_staging(builder.out)
+            state = RenderState(builder.site, builder.renderer, builder.cache, Writer(staging), records,
+                                builder.out)
+            try:
+                fresh = stage_bundle(state, work, key)
+            except BaseException:
+                discard(staging)
+                raise
+            commit(staging, builder.out, sorted((p for p, o in fresh.items() if o.written), key=publish_order), None)
+            remove(builder.out, sorted(p for p in records if p.startswith(BUNDLE) and p not in fresh))
+        kept = {path: o for path, o in records.items() if not path.startswith(BUNDLE)}
+        kept.update({path: replace(o, written=False) for path, o in fresh.items()})
+        builder.records = dict(sorted(kept.items()))

@@ -28,6 +28,7 @@ from .errors import BuildError, BuildFailed, raise_if
 from .jobs import plan_jobs
 from .model import Page
 from .pipeline import Builder, BuildOptions, BuildResult, build_lock
+from .search import IdleIndexer
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
@@ -88,8 +89,9 @@ class Preview(Builder):
     def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
         """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
 
-        A changed title, weight or date shows on other pages (navigation, sitemap), and an added
-        or removed file changes links and translations: those take the full build.
+        A changed title, weight, date, description or alias shows elsewhere (navigation, sitemap, feeds,
+        search pages, redirects), and an added or removed file changes links and translations: those take
+        the full build.
         """
         if self.site is None or self.errors or not changed:
             return None
@@ -102,7 +104,7 @@ class Preview(Builder):
             if old is None or not Path(path).is_file():
                 return None
             page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if (page.title, page.weight, page.date) != (old.title, old.weight, old.date):
+            if _shown_elsewhere(page) != _shown_elsewhere(old):
                 return None
             pages.append(page)
         return pages
@@ -124,6 +126,11 @@ class Preview(Builder):
         with build_lock(self.root):  # as a full build does: a CLI build may be writing the same folder
             return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
                                          extras=False)
+
+
+def _shown_elsewhere(page: Page) -> tuple[object, ...]:
+    """Return what of a page other outputs show: navigation, sitemap, feeds, search pages, redirects."""
+    return page.title, page.weight, page.date, page.description, page.aliases
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -272,9 +279,11 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         print(listen_error(exc, args.host, args.port), file=sys.stderr)
         return 1
     loop = ioloop.IOLoop.current()
+    search = IdleIndexer(preview, loop, lambda: build_lock(root), lambda line: print(line, flush=True))
     try:
         result = preview.build()
         print(result.summary(shown_out=args.out), flush=True)
+        search.after_build()
     except BuildFailed as exc:
         _print_errors(exc.errors)
     pending: list[Any] = []
@@ -291,6 +300,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         if result is not None:
             _print_result(result)
             LiveReloadHandler.reload_waiters(reload_path(changed, root))
+            search.after_build()
 
     def schedule() -> None:
         for handle in pending:

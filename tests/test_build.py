@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, snapshot
 
-ALLOWED_KEYS = "title, description, date, weight, template, translation_of"
+ALLOWED_KEYS = "title, description, date, weight, template, translation_of, aliases"
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -165,8 +165,9 @@ BAD_INPUTS = {
     "unknown template": (
         {TEAM: "---\ntitle: Team\ntemplate: fancy.html\n---\nThe team.\n"},
         [f"{TEAM}:3: unknown template 'fancy.html' (templates/ has: 404.html, base.html, home.html, "
-         "key-figures.html, page.html, partials/fact_card.html, partials/lang_switch.html, partials/nav.html, "
-         "partials/notices.html, partials/search_box.html, root.html, search.html, untranslated.html)"]),
+         "key-figures.html, page.html, partials/fact_card.html, partials/lang_switch.html, partials/meta.html, "
+         "partials/nav.html, partials/notices.html, partials/search_box.html, root.html, search.html, "
+         "untranslated.html)"]),
     "Jinja syntax error": (
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n{% if page.title %}\n'
                                 "{{ page.content }}\n{% endblock %}\n"},

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import BuildError
 from ..model import Site
 from ..write import MARKER
 from .data import render_facts_csv, render_facts_json
-from .searchpage import render_search_pages
+from .feeds import render_feeds
+from .redirects import check_aliases, render_redirects
+from .searchpage import check_search_pages, render_search_pages
 from .sitemap import render_robots, render_sitemap
 
 if TYPE_CHECKING:
@@ -34,4 +37,9 @@ def render_extras(site: Site) -> dict[str, str]:
 
 def render_page_extras(renderer: "Renderer") -> dict[str, str]:
     """Return the outputs made with the renderer by output path: search pages, feeds, redirects."""
-    return {**render_search_pages(renderer)}
+    return {**render_search_pages(renderer), **render_feeds(renderer), **render_redirects(renderer)}
+
+
+def check_outputs(site: Site) -> list[BuildError]:
+    """Return an error for each page or alias at an address the build needs for something else."""
+    return check_search_pages(site) + check_aliases(site)

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..model import page_url_path
+from ..errors import BuildError
+from ..model import Site, page_url_path
+from ..sharing import SEARCH_SLUG as SLUG
 
 if TYPE_CHECKING:
     from ..render import Renderer
 
 TEMPLATE = "search.html"
-SLUG = "search"
 
 
 def search_url_path(lang: str) -> str:
     """Return the URL path of a language's search page, e.g. 'zh/search/'."""
     return page_url_path(lang, SLUG)
+
+
+def check_search_pages(site: Site) -> list[BuildError]:
+    """Return an error for a page whose address is a search page's (content/<lang>/search.md)."""
+    if TEMPLATE not in site.templates:
+        return []
+    return [BuildError(page.source, None, f"same URL /{page.url_path} as the search page; rename the file")
+            for page in site.pages if page.slug == SLUG]
 
 
 def page_entries(renderer: "Renderer", lang: str) -> list[dict[str, Any]]:
