@@ -55,7 +55,8 @@ def pagefind_binary() -> Path:
         from pagefind_bin_extended import get_executable
         return Path(get_executable())
     except (ImportError, OSError) as exc:
-        raise BuildFailed([BuildError("search", None, f"Pagefind's extended binary is missing ({exc}); {HINT}")]) from None
+        message = f"Pagefind's extended binary is missing ({exc}); {HINT}"
+        raise BuildFailed([BuildError("search", None, message)]) from None
 
 
 def run_pagefind(site_dir: Path, bundle_dir: Path) -> None:
@@ -65,7 +66,8 @@ def run_pagefind(site_dir: Path, bundle_dir: Path) -> None:
     try:
         done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise BuildFailed([BuildError("search", None, f"Pagefind took more than {TIMEOUT_SECONDS} s; {HINT}")]) from None
+        message = f"Pagefind took more than {TIMEOUT_SECONDS} s; {HINT}"
+        raise BuildFailed([BuildError("search", None, message)]) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise BuildFailed([BuildError("search", None, f"cannot run Pagefind at {binary}: {reason}; {HINT}")]) from None

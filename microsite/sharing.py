@@ -150,7 +150,7 @@ def head_meta(renderer: "Renderer", context: dict[str, Any]) -> dict[str, Any]:
 
 
 def structured_data(renderer: "Renderer", page: Page, title: str, description: str) -> list[dict[str, Any]]:
-    """Return the JSON-LD of a real page: WebSite on a home page, else Article or WebPage; a Dataset on the facts page."""
+    """Return a real page's JSON-LD: WebSite on a home page, else Article or WebPage; a Dataset on the facts page."""
     site, config = renderer.site, renderer.config
     language = config.language(page.lang)
     url = config.absolute_url(page.url_path)

@@ -1,4 +1,4 @@
-"""Sharing and discovery: Open Graph and Twitter card per language, JSON-LD (the fact sheet as a Dataset), share images."""
+"""Sharing: Open Graph and Twitter card per language, JSON-LD (the fact sheet as a Dataset), share images."""
 
 from __future__ import annotations
 
@@ -229,7 +229,8 @@ def dataset_problems(data: dict[str, Any], served: dict[str, bytes]) -> list[str
     if not COVERAGE.match(str(data.get("temporalCoverage", ""))):
         problems.append(f"recommended: temporalCoverage in ISO 8601, got {data.get('temporalCoverage')!r}")
     creator = data.get("creator")
-    if not isinstance(creator, dict) or creator.get("@type") not in ("Person", "Organization") or not creator.get("name"):
+    if not isinstance(creator, dict) or creator.get("@type") not in ("Person", "Organization") \
+            or not creator.get("name"):
         problems.append("recommended: creator, a Person or Organization with a name")
     if not isinstance(data.get("isAccessibleForFree"), bool):
         problems.append("recommended: isAccessibleForFree")

@@ -37,7 +37,8 @@ def render_feed(renderer: "Renderer", lang: str) -> str:
              f"  <title>{escape(config.title[lang])}</title>",
              f"  <subtitle>{escape(config.description[lang])}</subtitle>",
              f'  <link rel="self" type="application/atom+xml" href="{escape(feed_url)}"/>',
-             f'  <link rel="alternate" type="text/html" hreflang="{escape(language.html_lang)}" href="{escape(home)}"/>',
+             f'  <link rel="alternate" type="text/html" hreflang="{escape(language.html_lang)}"'
+             f' href="{escape(home)}"/>',
              f"  <id>{escape(feed_url)}</id>",
              f"  <updated>{timestamp(updated)}</updated>",
              f"  <author><name>{escape(config.title[lang])}</name><uri>{escape(home)}</uri></author>"]
