@@ -12,6 +12,7 @@
   var pagefind = null;
   var HITS_IN_BOX = 5;
   var HITS_ON_PAGE = 50;
+  var CANDIDATES = 30;  // hits of each Chinese search weighed against the query as typed
   var CJK_STOP = /([\u2e80-\u9fff\uff00-\uffef](?:<\/mark>)?)\. /g;
 
   function loadPagefind() {
@@ -73,17 +74,76 @@
     results.status.textContent = words.tUnavailable;
   }
 
-  /* Run one search; `shown` is how many hits to load. Returns false when a newer search made this one moot. */
-  function run(query, shown, results) {
-    return loadPagefind().then(function (pf) {
-      return pf.debouncedSearch(query, {}, 120);
-    }).then(function (found) {
-      if (found === null) return false;
-      return Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); })).then(function (hits) {
-        showHits(results, query, hits, found.results.length);
-        return true;
+  /* Chinese queries. Pagefind splits a query with the browser's word segmenter and matches each piece against
+     the start of an indexed word, but it indexed the pages with another segmenter (jieba). Where the browser does
+     not know a word it falls back to single characters (插件 -> 插, 件), and 件 then has to start a word of its
+     own, so pages about 插件 go missing while pages with 插入 and 文件 turn up. The first character of such a run
+     (插) does find the indexed word by its start. So such a query is also searched in that looser form, and the
+     hits of both that contain the query's Chinese as typed are kept: those with it in their title first. */
+  var HAN = /\p{Script=Han}+/gu;
+  var ONE_HAN = /^\p{Script=Han}$/u;
+
+  function loosened(query) {
+    if (typeof Intl.Segmenter !== "function") return query;
+    var pieces = [];
+    var inRun = false;
+    Array.from(new Intl.Segmenter(document.documentElement.lang, { granularity: "word" }).segment(query))
+      .forEach(function (part) {
+        var single = ONE_HAN.test(part.segment);
+        if (single && inRun) return;  // a later character of a word the segmenter did not know
+        inRun = single;
+        pieces.push(part.segment);
       });
-    }).catch(function () { unavailable(results); return true; });
+    return pieces.join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  function containsAll(text, runs) {
+    var plain = (text || "").replace(/[\u200b\s]/g, "");
+    return runs.every(function (run) { return plain.indexOf(run) >= 0; });
+  }
+
+  /* Return {hits: the first `shown` hits' data, total}, or null when a newer search made this one moot. */
+  async function find(pf, query, shown) {
+    var found = await pf.debouncedSearch(query, {}, 120);
+    if (found === null) return null;
+    var runs = query.match(HAN);
+    var loose = runs ? loosened(query) : query;
+    if (loose === query) {
+      var plain = await Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }));
+      return { hits: plain, total: found.results.length };
+    }
+    var extra = (await pf.search(loose)).results;
+    var seen = new Set(found.results.map(function (r) { return r.id; }));
+    var candidates = found.results.slice(0, CANDIDATES).concat(extra.slice(0, CANDIDATES).filter(function (r) {
+      return !seen.has(r.id);
+    }));
+    var data = await Promise.all(candidates.map(function (r) { return r.data(); }));
+    var weighed = candidates.map(function (r, i) {
+      var hit = data[i];
+      return { hit: hit, score: r.score || 0, literal: containsAll(hit.content, runs),
+               title: containsAll(hit.meta && hit.meta.title, runs) };
+    });
+    var ranked = weighed.filter(function (c) { return c.literal; });
+    if (!ranked.length) {  // nothing has it as typed (a typo?): show what Pagefind found after all
+      var fallback = await Promise.all(found.results.slice(0, shown).map(function (r) { return r.data(); }));
+      return { hits: fallback, total: found.results.length };
+    }
+    ranked.sort(function (a, b) { return (b.title - a.title) || (b.score - a.score); });
+    return { hits: ranked.slice(0, shown).map(function (c) { return c.hit; }), total: ranked.length };
+  }
+
+  /* Run one search; `shown` is how many hits to show. Returns false when a newer search made this one moot. */
+  async function run(query, shown, results) {
+    var found;
+    try {
+      found = await find(await loadPagefind(), query, shown);
+    } catch (error) {
+      unavailable(results);
+      return true;
+    }
+    if (found === null) return false;
+    showHits(results, query, found.hits, found.total);
+    return true;
   }
 
   /* The header's box: hits appear under it as you type; arrows move through them, Escape closes them. */
