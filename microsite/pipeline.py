@@ -164,8 +164,8 @@ class Builder:
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo:
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.search), stats, result.counts(),
-                          outputs)
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.search), stats,
+                          result.counts(), outputs)
         return result
 
     def render_and_write(self, site: Site, renderer: Renderer, jobs: list[Job], warnings: list[BuildError],
