@@ -459,7 +459,7 @@ class Results:
 
 
 def _rendered(stdout: str) -> str:
-    match = re.search(r"\((\d+) rendered, (\d+) files written\)", stdout)
+    match = re.search(r"\((\d+) rendered, (\d+) files written[,)]", stdout)
     return f"{match.group(1)} rendered, {match.group(2)} written" if match else "?"
 
 
@@ -470,7 +470,11 @@ def ours_slot(bench: Bench, size: Size, results: Results, commands: dict[str, tu
     source.write_text(original, encoding="utf-8")
     folder, clean = commands["ours"]
     rebuild = commands["ours rebuild"][1]
-    results.record(size.pages, "ours", run_measured(clean, folder, retries=bench.retries))
+    clean_run = run_measured(clean, folder, retries=bench.retries)
+    results.record(size.pages, "ours", clean_run)
+    index = re.search(r"search index (\d+\.\d+) s", clean_run.stdout)  # Pagefind's share of the clean build
+    if index:
+        results.add(size.pages, "search index", float(index.group(1)))
     results.record(size.pages, "no-change", run_measured(rebuild, folder, retries=bench.retries))
     for attempt in range(1 + bench.retries):  # an edit can only be timed once: undo it to time it again
         if attempt:
@@ -691,6 +695,10 @@ def report(results: Results, sizes: list[int], tools: list[str], repeats: int) -
         lines.append(_row([f"{n:,}", _s(m(n, "no-change")), _s(m(n, "edit cli")), _ms(m(n, "edit serve")),
                            _ratio(m(n, "no-change"), m(n, "hugo")),
                            f"{done.get('edit cli', '–')}; {done.get('edit serve', 'n/a')}"]))
+    lines += ["", "### Search index (Pagefind, extended: part of our clean build above; median)", "",
+              _row(["pages per language", "index time", "share of the clean build"]), _row(["---"] * 3)]
+    for n in sizes:
+        lines.append(_row([f"{n:,}", _s(m(n, "search index")), _ratio(m(n, "search index"), m(n, "ours"))]))
     lines += ["", "### Peak memory of a clean build", "",
               _row(["pages per language", "ours: largest process", "ours: all processes (RSS sum)",
                     "ours: all processes (PSS sum)", *[names.get(t, t) for t in others]]),

@@ -29,6 +29,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--links", choices=("error", "warn"),
                         help="broken links fail the build (error), or are listed as warnings while an imported "
                              "tree is fixed (warn); default: links in site.yaml, else error")
+    parser.add_argument("--no-search", action="store_true", help="build without the search index (Pagefind)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -189,14 +190,16 @@ def _options(args: argparse.Namespace, out: Path, strict: bool | None = None, th
     return BuildOptions(out=out, base_url=getattr(args, "base_url", None),
                         strict=getattr(args, "strict", False) if strict is None else strict,
                         jobs=getattr(args, "jobs", None), cache=not getattr(args, "no_cache", False),
-                        progress=sys.stderr.isatty(), throwaway=throwaway, links=getattr(args, "links", None))
+                        progress=sys.stderr.isatty(), throwaway=throwaway, links=getattr(args, "links", None),
+                        search=not getattr(args, "no_search", False))
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = getattr(args, "out", None) or Path(DEFAULT_OUT)
     if not getattr(args, "no_cache", False):
-        key = memo.settings(getattr(args, "base_url", None), getattr(args, "strict", False), args.links)
+        key = memo.settings(getattr(args, "base_url", None), getattr(args, "strict", False), args.links,
+                            not getattr(args, "no_search", False))
         counts = memo.up_to_date(root, out if out.is_absolute() else root / out, key)
         if counts:  # nothing changed: the heavy modules are not even imported
             print(memo.summary_line(counts, time.perf_counter() - started, "nothing changed", out))

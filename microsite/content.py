@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .aliases import parse_aliases
 from .config import SiteConfig
 from .errors import BuildError, BuildFailed, raise_if
 from .markdown.text import blank_code
@@ -18,7 +19,7 @@ from .safeio import read_text, walk_files
 from .sections import SECTION_FILE, SectionMeta, humanize, load_section_metas
 from .yamlio import LineMap, parse_yaml
 
-FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of", "draft")
+FRONT_MATTER_KEYS = ("title", "description", "date", "weight", "template", "translation_of", "draft", "aliases")
 FENCE = "---"
 
 
@@ -82,11 +83,14 @@ def parse_page(text: str, source: str, lang: str, rel: str, extra_keys: tuple[st
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         errors.append(BuildError(source, lines.get("draft"), f"front matter: 'draft' must be true or false, got {draft!r}"))
+    aliases, problem = parse_aliases(data.get("aliases", []))
+    if problem:
+        errors.append(BuildError(source, lines.get("aliases"), problem))
     raise_if(errors)
     assert isinstance(title, str)
     return Page(lang=lang, rel=rel, source=source, title=title.strip(), body=body, body_line=body_line,
                 digest=digest(text), description=(data.get("description") or "").strip(), date=date, weight=weight,
-                template=template, translation_of=data.get("translation_of"), draft=draft, lines=lines,
+                template=template, translation_of=data.get("translation_of"), draft=draft, lines=lines, aliases=aliases,
                 extra={key: data.get(key) for key in extra_keys}, title_from_name=named)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from .gitdates import head_files
 
 INPUTS = ("site.yaml", "content", "templates", "static")
-DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL")
+DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL", "pagefind_bin_extended")
 CACHE_DIR = ".cache"
 _RACY_NS = 1_000_000_000
 
@@ -176,9 +176,9 @@ def save(root: Path, out: Path, settings: str, stats: list[tuple[str, int, int]]
         pass
 
 
-def settings(base_url: str | None, strict: bool, links: str | None = None) -> str:
+def settings(base_url: str | None, strict: bool, links: str | None = None, search: bool = True) -> str:
     """Return the build options that change the output, as part of the key."""
-    return repr((base_url, strict, links))
+    return repr((base_url, strict, links) if search else (base_url, strict, links, "no search"))
 
 
 def summary_line(counts: dict[str, Any], seconds: float, work: str, out: Path) -> str:

@@ -46,6 +46,7 @@ class Page:
     template: str = "page.html"
     translation_of: str | None = None
     draft: bool = False  # `draft: true`: left out of builds, shown by the preview with a banner
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here, e.g. ("/en/old-name/",)
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # site.yaml's extra_front_matter
     title_from_name: bool = False  # no title in front matter nor a '# heading': the file name stands in

@@ -23,11 +23,13 @@ from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .lint import lint_site
 from .model import Page, Site, digest
-from .outputs import render_extras
+from .outputs import check_outputs, render_extras, render_page_extras
 from .outputs.files import copy_assets
 from .parallel import worker_count
 from .render import Renderer
 from .safeio import MAX_STATIC_BYTES, read_input, walk_files
+from .search import IndexRun, publish_order, search_outputs
+from .sharing import check_share_images
 from .templates import load_templates, make_environment
 from .translations import MISSING, OUTDATED
 from .write import Output, Writer, check_out_dir, safe_output_path
@@ -48,6 +50,7 @@ class BuildOptions:
     preview: bool = False  # the preview server: keep converted pages in memory, save the manifest on exit
     throwaway: bool = False  # the output is a temporary folder (check): record no manifest or memo for it
     links: str | None = None  # "error" or "warn" (broken links as warnings); None: site.yaml's `links`
+    search: bool = True  # index the pages with Pagefind (never for a throwaway build)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class BuildResult:
     link_warnings: tuple[BuildError, ...] = ()  # broken links and anchors, when links are warnings
     # for check: each page's links to other pages, (lang, slug) -> {(lang, slug)}
     graph: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict, hash=False)
+    index_seconds: float = 0.0  # Pagefind's time, when this build re-indexed
 
     @property
     def pages_per_language(self) -> dict[str, int]:
@@ -85,6 +89,7 @@ class BuildResult:
         """Return the one line a build ends with."""
         processes = f" in {self.workers} processes" if self.workers > 1 else ""
         work = f"{self.rendered} rendered{processes}, {self.written} file{'' if self.written == 1 else 's'} written"
+        work += f", search index {self.index_seconds:.2f} s" if self.index_seconds else ""
         return memo.summary_line(self.counts(), self.seconds, work, shown_out or self.out)
 
 
@@ -196,6 +201,7 @@ class Builder:
             links = [] if self.links_warn(site) else check_links(site, records, renderer.files)
             raise BuildFailed(load_errors + problems + errors + links)
         warnings = check_translations(site, renderer.statuses.values())
+        problems += check_share_images(site) + check_outputs(site)
         raise_if(problems)  # --strict's translation errors come after rendering, with the link errors
         raise_if(check_out_dir(self.out, self.root, legacy=manifest_path(self.root, self.out).exists()))
         with build_lock(self.root):
@@ -204,7 +210,8 @@ class Builder:
             result = self.render_and_write(site, renderer, plan_jobs(site, renderer), warnings, started)
             if use_memo and not result.link_warnings:  # a build with warnings runs again, to show them again
                 outputs = {path: [o.size, o.mtime] for path, o in (self.records or {}).items()}
-                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links), stats,
+                memo.save(self.root, self.out, memo.settings(options.base_url, options.strict, options.links,
+                                                             options.search), stats,
                           result.counts(), outputs)
         return result
 
@@ -214,6 +221,7 @@ class Builder:
         options, out, previous = self.options, self.out, self.records or {}
         staging = _publishing(out, self.output.prepare)
         state = RenderState(site, renderer, self.cache, Writer(staging), previous, out, keep_in_memory=options.preview)
+        index = IndexRun({})
         try:
             todo = [job for job in jobs if not reusable(job, previous.get(job.out_path), out, site, renderer)]
             workers = worker_count(options.jobs, len(todo))
@@ -234,7 +242,10 @@ class Builder:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
                 outcomes.update(copy_assets(state))
-            written = sorted(path for path, o in outcomes.items() if o.written)
+                index = search_outputs(state, outcomes, [job.out_path for job in jobs if job.kind == "page"],
+                                       options.search and not options.throwaway, options.preview)
+                outcomes.update(index.outcomes)
+            written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)
             removed = sorted(set(previous) - set(outcomes))
             _publishing(out, lambda: self.output.publish({path: o.written for path, o in outcomes.items()}))
         except BaseException:
@@ -250,7 +261,8 @@ class Builder:
         graph = link_graph(site, self.records) if options.throwaway else {}
         return BuildResult(site, out, time.perf_counter() - started, len(fresh), len(written), tuple(warnings), refs,
                            tuple(sorted(set(written) | set(removed))), states.count(OUTDATED), states.count(MISSING),
-                           tuple(sorted(fresh)), workers, tuple(sort_errors(link_problems)) if warn else (), graph)
+                           tuple(sorted(fresh)), workers, tuple(sort_errors(link_problems)) if warn else (), graph,
+                           index.seconds)
 
     def save(self) -> None:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
@@ -306,7 +318,7 @@ def _write_specials(state: RenderState) -> dict[str, Outcome]:
             html = renderer.render_template(template, renderer.special_context(default, template),
                                             f"templates/{template}")
             outcomes[out_path] = store(state, out_path, html.encode("utf-8"))
-    for out_path, text in render_extras(site).items():
+    for out_path, text in {**render_extras(site), **render_page_extras(renderer)}.items():
         outcomes[out_path] = store(state, out_path, text.encode("utf-8"))
     return outcomes
 

@@ -29,6 +29,7 @@ from .listing import section_children
 from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav, nav_context
+from .sharing import head_meta
 from .sources import Source
 from .targets import FileTargets
 from .templates import template_error
@@ -391,6 +392,7 @@ class Renderer:
             line = page.lines.get("template") if page else None
             known = ", ".join(sorted(self.env.list_templates(extensions=["html"])))
             raise BuildFailed([BuildError(source, line, f"unknown template '{name}' (templates/ has: {known})")]) from None
+        context.setdefault("share", head_meta(self, context))
         try:
             return template.render(context)
         except BuildFailed:  # an {% include %} of a file that is refused (see templates.ProjectLoader)

@@ -29,6 +29,7 @@ from .errors import BuildError, BuildFailed, raise_if, unexpected_error
 from .jobs import plan_jobs
 from .model import Page
 from .pipeline import Builder, BuildOptions, BuildResult, build_lock
+from .search import IdleIndexer
 from .transdiff import DIFF_PREFIX, render_diff_page
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
@@ -95,9 +96,9 @@ class Preview(Builder):
     def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
         """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
 
-        A changed title, weight, date or description shows on other pages (navigation, section
-        listings, sitemap), and an added or removed file changes links and translations: those
-        take the full build.
+        A changed title, weight, date, description or alias shows elsewhere (navigation, sitemap, feeds,
+        search pages, redirects), and an added or removed file changes links and translations: those take
+        the full build.
         """
         if self.site is None or self.errors or not changed:
             return None
@@ -110,8 +111,7 @@ class Preview(Builder):
             if old is None or not Path(path).is_file():
                 return None
             page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if (page.title, page.weight, page.date, page.description, page.draft) != (
-                    old.title, old.weight, old.date, old.description, old.draft):
+            if _shown_elsewhere(page) != _shown_elsewhere(old):
                 return None
             pages.append(page)
         return pages
@@ -133,6 +133,11 @@ class Preview(Builder):
         with build_lock(self.root):  # as a full build does: a CLI build may be writing the same folder
             return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
                                          extras=False)
+
+
+def _shown_elsewhere(page: Page) -> tuple[object, ...]:
+    """Return what of a page other outputs show: navigation, sitemap, feeds, search pages, redirects."""
+    return page.title, page.weight, page.date, page.description, page.aliases, page.draft
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -326,7 +331,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     from .serve_http import make_application
 
     options = BuildOptions(out=args.out, base_url=args.base_url, strict=args.strict, jobs=args.jobs,
-                           cache=not args.no_cache, links=args.links)
+                           cache=not args.no_cache, links=args.links, search=not args.no_search)
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
@@ -338,10 +343,12 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         print(listen_error(exc, args.host, args.port), file=sys.stderr)
         return 1
     loop = ioloop.IOLoop.current()
+    search = IdleIndexer(preview, loop, lambda: build_lock(root), lambda line: print(line, flush=True))
     try:
         result = preview.build()
         _print_warnings(result)
         print(result.summary(shown_out=args.out), flush=True)
+        search.after_build()
     except BuildFailed as exc:
         _print_errors(exc.errors, served=False)
 
@@ -352,6 +359,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         elif outcome is not None:
             _print_result(outcome)
             LiveReloadHandler.reload_waiters(reload_path(changed, root))
+            search.after_build()
 
     rebuilds = Rebuilds(preview, loop, done)
     pending: list[Any] = []

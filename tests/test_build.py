@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, snapshot
 
-ALLOWED_KEYS = ("title, description, date, weight, template, translation_of, draft; "
+ALLOWED_KEYS = ("title, description, date, weight, template, translation_of, draft, aliases; "
                 "site.yaml's extra_front_matter can declare more")
 
 
@@ -49,7 +49,7 @@ def test_nav_follows_weight_then_title(make_project):
 def test_every_internal_link_resolves_to_a_built_file(make_project):
     site = built(make_project())
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 10
+    assert len(pages) == 12  # 7 pages, 1 untranslated stub, 2 search pages, 404, the root chooser
     for page in pages:
         for tag in soup(page).find_all(["a", "link", "script", "img"]):
             url = tag.get("href") or tag.get("src")
@@ -93,8 +93,9 @@ def test_builds_are_byte_for_byte_deterministic(make_project, tmp_path):
 
 def test_the_summary_line_counts_pages_per_language(make_project):
     result = run_build(make_project())
+    # 41 files: 18 as before search, 2 search pages, 2 feeds, 3 static files (search.js, 2 share images), 16 index
     assert re.fullmatch(r"built 4 en, 3 zh pages \(1 untranslated\) in \d+\.\d\d s "
-                        r"\(8 rendered, 19 files written\) -> site/\n", result.stdout), result.stdout
+                        r"\(8 rendered, 41 files written, search index \d+\.\d\d s\) -> site/\n", result.stdout), result.stdout
 
 
 def test_a_second_build_with_nothing_changed_writes_nothing(make_project):

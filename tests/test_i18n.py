@@ -71,6 +71,11 @@ class Built:
         return {url_path(code, slug) for code in self.config.codes for slug in self.all_slugs} - self.real_paths
 
     @cached_property
+    def search_paths(self) -> set[str]:
+        """Return the URL paths of the search pages (noindex, made by the generator)."""
+        return {url_path(code, "search") for code in self.config.codes}
+
+    @cached_property
     def pages(self) -> dict[str, BeautifulSoup]:
         """Return every HTML page under a language folder, by URL path."""
         pages = {}
@@ -180,7 +185,7 @@ def problems_per_page(built: Built, check: Callable[[str, BeautifulSoup], list[s
 
 def test_the_output_has_every_page_and_every_missing_translation(built: Built) -> None:
     assert built.real_paths, "no pages found in content/"
-    assert set(built.pages) == built.real_paths | built.stub_paths
+    assert set(built.pages) == built.real_paths | built.stub_paths | built.search_paths
 
 
 def test_html_lang_is_the_page_language_from_site_yaml(built: Built) -> None:
@@ -245,7 +250,7 @@ def test_home_pages_name_the_root_chooser_as_x_default(built: Built) -> None:
 def test_canonical_is_the_page_itself_and_absent_on_noindex_pages(built: Built) -> None:
     def check(path: str, soup: BeautifulSoup) -> list[str]:
         canonicals = [link["href"] for link in soup.select("link[rel~=canonical]")]
-        if path in built.stub_paths:
+        if path in built.stub_paths | built.search_paths:
             return [] if is_noindex(soup) and canonicals == [] else [f"noindex page: canonical {canonicals}"]
         if is_noindex(soup):
             return ["a translated page is marked noindex"]

