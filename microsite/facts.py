@@ -238,7 +238,8 @@ def _parse_fact(key: Any, raw: LineMap, sources: dict[str, Source], units: dict[
     if as_of_assumed and not note:
         errors.append(BuildError(path, entry.line_of("as_of"), f"{what}: an assumed as_of needs a note "
                                                                "saying why the date is assumed"))
-    problem = check_fact_source(key, sources[source], "derived" in entry) if source in sources else None
+    problem = (check_fact_source(key, sources[source], "derived" in entry)
+               if isinstance(source, str) and source in sources else None)
     if problem:
         errors.append(BuildError(path, entry.line_of("source"), problem))
     if len(errors) > n:

@@ -114,7 +114,8 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
             loaded[name] = step()
         except BuildFailed as exc:
             errors.extend(exc.errors)
-    raise_if(errors)
+    if errors:  # the site cannot be made: report the pages' errors (kept aside in `partial`) with them
+        raise BuildFailed(errors + (partial or []))
     raise_if(check_string_formats(loaded["strings"], [info.formats for info in loaded["templates"].values()]))
     content = loaded["content"]
     loaded_pages = content.pages + (content.failed if partial else [])

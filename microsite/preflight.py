@@ -6,6 +6,7 @@ Only the standard library is imported here, so it runs where the dependencies ar
 from __future__ import annotations
 
 import importlib.util
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def dependencies_problem(command: str, args: list[str], python: str = sys.execut
 
 def root_problem(root: Path) -> str | None:
     """Return the line saying which folder lacks site.yaml and how to point at the project, or None."""
-    if (root / CONFIG_FILE).is_file():
+    if os.path.lexists(root / CONFIG_FILE):  # something is there: the loader says what is wrong with it
         return None
     searched = root.resolve()
     if (REPO / CONFIG_FILE).is_file() and REPO != searched:

@@ -325,7 +325,7 @@ def test_unchanged_files_keep_their_inode_and_mtime(make_project: Callable[..., 
     (project / "content/en/about/team.md").write_text("---\ntitle: Team\nweight: 5\n---\nNew words.\n",
                                                       encoding="utf-8")
     result = run_build(project)
-    assert result.returncode == 0 and "1 files written" in result.stdout, result.stdout
+    assert result.returncode == 0 and "1 file written" in result.stdout, result.stdout
     after = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")
              if p.is_file()}
     assert {rel for rel in after if after[rel] != before.get(rel)} == {"en/about/team/index.html"}

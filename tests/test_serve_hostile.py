@@ -71,7 +71,7 @@ def test_rebuild_failures_that_used_to_crash_reach_the_browser(serve: Callable[.
     good = facts.read_text(encoding="utf-8")
     facts.write_text(good + "notes: " + "[" * 300 + "]" * 300 + "\n", encoding="utf-8")  # RecursionError once
     page = server.wait_until_served("/en/", "Build failed", status=500)
-    assert "content/facts.yaml:25: nested more than 50 levels deep" in page.text
+    assert "content/facts.yaml:28: nested more than 50 levels deep" in page.text
     facts.write_text(good, encoding="utf-8")
     server.wait_until_served("/en/", "firms", status=200)
     strings = project / "content/strings/en.yaml"

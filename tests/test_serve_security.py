@@ -102,7 +102,7 @@ def test_error_pages_are_not_shown_to_other_hosts(live: LiveServer) -> None:
     live.rebuild()
     assert live.finished.wait(30)
     status, _, body = get(live.port, "/en/", f"127.0.0.1:{live.port}")
-    assert status == 500 and b"content/en/about/team.md:3: invalid YAML" in body
+    assert status == 500 and b"content/en/about/team.md:2: invalid YAML" in body
     status, _, body = get(live.port, "/en/", f"attacker.example:{live.port}")
     assert status == 403 and b"team.md" not in body and str(live.preview.root).encode() not in body
 

@@ -56,7 +56,7 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "facts_page": ("site.yaml", "facts_page: figures", "facts_page: about"),
     "cname": ("site.yaml", "facts_page: figures", "facts_page: figures\ncname: tiny.example.org"),
     "default language": ("site.yaml", "default_language: en", "default_language: zh"),
-    "page template file": ("templates/page.html", "<h1>", "<h1 class=\"title\">"),
+    "page template file": ("templates/page.html", "<div class=\"doc-body\">", "<div class=\"doc-body title\">"),
     "partial template": ("templates/partials/lang_switch.html", '<nav class="lang-switch"',
                          '<nav class="lang-switch x"'),
     "static file": ("static/style.css", "--measure: 44rem;", "--measure: 40rem;"),
