@@ -20,7 +20,7 @@ from .model import digest
 CACHE_DIR = ".cache"
 CACHE_VERSION = f"{__version__}/3"
 # Libraries whose output ends up in pages: a new version may write different HTML or numbers.
-LIBRARIES = ("Markdown", "Babel", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "pymdown-extensions")
+LIBRARIES = ("Markdown", "Babel", "Jinja2", "MarkupSafe", "PyYAML", "Pygments", "pymdown-extensions", "rcssmin", "rjsmin")
 
 
 @functools.cache

@@ -19,7 +19,8 @@ from typing import Any
 from .gitdates import head_files
 
 INPUTS = ("site.yaml", "content", "templates", "static")
-DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL", "pagefind_bin_extended")
+DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL", "pagefind_bin_extended", "rcssmin",
+                "rjsmin")
 CACHE_DIR = ".cache"
 _RACY_NS = 1_000_000_000
 

@@ -22,6 +22,7 @@ from .gitdates import load_git_dates
 from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .lint import lint_site
+from .minify import MINIFIER, minify
 from .model import Page, Site, digest
 from .outputs import check_outputs, render_extras, render_page_extras
 from .outputs.files import copy_assets
@@ -338,7 +339,7 @@ def _copy_static(state: RenderState) -> dict[str, Outcome]:
             continue
         try:
             st = path.stat()
-            key = digest(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
+            key = digest(f"{rel}|{st.st_size}|{st.st_mtime_ns}|{MINIFIER}")
         except OSError:
             key = ""  # read_input says why
         old = state.previous.get(rel)
@@ -346,7 +347,7 @@ def _copy_static(state: RenderState) -> dict[str, Outcome]:
             outcomes[rel] = old
             continue
         try:
-            outcomes[rel] = store(state, rel, read_input(root, path, rel, MAX_STATIC_BYTES), key)
+            outcomes[rel] = store(state, rel, minify(rel, read_input(root, path, rel, MAX_STATIC_BYTES)), key)
         except BuildFailed as exc:
             errors.extend(exc.errors)
         except FileNotFoundError:

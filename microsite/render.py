@@ -37,6 +37,8 @@ from .transdiff import diff_url_path
 from .translations import OUTDATED, Status, all_statuses, page_status
 
 _FACT_REF = re.compile(FACT_RE)
+# What in a page's HTML needs static/blocks.css: tabs, definition and task lists, marked text, code blocks.
+BLOCK_MARKERS = ('class="tabbed-set', "<dl", 'class="task-list', "<mark", 'class="highlight"')
 
 
 @dataclass(frozen=True)
@@ -317,6 +319,7 @@ class Renderer:
             "extra": page.extra, "children": [],
             "content": Markup(body), "toc": result.toc, "template": page.template, "source": page.source,
             "code": 'class="highlight"' in body,  # pages with code load static/highlight.css
+            "blocks": any(marker in body for marker in BLOCK_MARKERS),  # ... and these static/blocks.css
             "untranslated": False, "noindex": False, "draft": page.draft,
             "outdated": status.state == OUTDATED,
             "diff_url": self.config.url(diff_url_path(page.source))

@@ -38,6 +38,8 @@ if (navigator.clipboard) {
   document.addEventListener("focusin", function (event) {
     if (event.target.closest && event.target.closest(".site-nav")) reveal(event.target);
   });
+})();
+
 /* Search: static/search.js, and through it Pagefind's index, load only when a reader focuses a search box
    (or opens the search page with a query), so pages pay nothing for search before it is used. */
 (function () {

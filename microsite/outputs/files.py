@@ -7,6 +7,7 @@ from ..errors import BuildError, BuildFailed, raise_if
 from ..jobs import Outcome, RenderState, store
 from ..markdown.highlight_css import OUT_PATH as CODE_CSS
 from ..markdown.highlight_css import render_highlight_css
+from ..minify import minify
 from ..model import Site, digest
 from ..safeio import MAX_STATIC_BYTES, read_input
 
@@ -44,4 +45,4 @@ def render_code_css(site: Site) -> dict[str, str]:
     """Return the highlighted-code stylesheet by output path, unless highlighting is off or static/ has its own."""
     if "pymdownx.highlight" in site.config.markdown.disable_names or (site.config.root / CODE_CSS).is_file():
         return {}
-    return {CODE_CSS: render_highlight_css()}
+    return {CODE_CSS: minify(CODE_CSS, render_highlight_css().encode("utf-8")).decode("utf-8")}
