@@ -61,12 +61,15 @@ def edit(project: Path) -> None:
 
 @pytest.fixture(scope="module")
 def states(tmp_path_factory: pytest.TempPathFactory, fast_templates: None) -> dict[str, Any]:
-    """Build the old site (twice, so a staging folder exists) with a .git inside; return it and the new site."""
+    """Build the old site (twice, so a staging folder exists) with a .git inside; return it and the new site.
+
+    Every build here is --no-search: the index publishes like any other file, and the preview makes it later.
+    """
     base = tmp_path_factory.mktemp("atomic")
     old = write_project(base / "work", project_files())
-    quiet(lambda: main(["--root", str(old), "build"]))
+    quiet(lambda: main(["--root", str(old), "build", "--no-search"]))
     (old / "content/en/about/team.md").write_text("---\ntitle: Team\nweight: 5\n---\nThe team!\n", encoding="utf-8")
-    quiet(lambda: main(["--root", str(old), "build"]))
+    quiet(lambda: main(["--root", str(old), "build", "--no-search"]))
     (old / "site/.git/refs").mkdir(parents=True)
     (old / "site/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
     old_site = site_files(old / "site")
@@ -74,7 +77,7 @@ def states(tmp_path_factory: pytest.TempPathFactory, fast_templates: None) -> di
     clean = write_project(base / "clean", project_files())
     (clean / "content/en/about/team.md").write_text("---\ntitle: Team\nweight: 5\n---\nThe team!\n", encoding="utf-8")
     edit(clean)
-    quiet(lambda: main(["--root", str(clean), "build", "--no-cache"]))
+    quiet(lambda: main(["--root", str(clean), "build", "--no-cache", "--no-search"]))
     new_site = site_files(clean / "site")
     assert old_site != new_site and len(set(old_site) ^ set(new_site)) >= 2  # pages added and removed
     return {"base": base, "old": old_site, "new": new_site}
@@ -84,7 +87,7 @@ def check_clean(work: Path) -> None:
     """Assert that the site equals a clean build of the project's current inputs."""
     clean = work.parent / "clean-check"
     shutil.rmtree(clean, ignore_errors=True)
-    quiet(lambda: main(["--root", str(work), "build", "--no-cache", "--out", str(clean)]))
+    quiet(lambda: main(["--root", str(work), "build", "--no-cache", "--no-search", "--out", str(clean)]))
     assert site_files(work / "site") == site_files(clean)
 
 
@@ -143,7 +146,7 @@ def cli_build(work: Path, kill_at: int | None, counter: list[int]) -> Callable[[
     def run(argv: list[str]) -> int:
         edit(work)
         counting(kill_at, counter)()
-        code = main(["--root", str(work), "build"])
+        code = main(["--root", str(work), "build", "--no-search"])  # publishing is the same with an index
         print(f"calls={counter[0]}")
         return code
     return run
@@ -202,7 +205,7 @@ def test_a_killed_build_leaves_the_old_or_the_new_site_whole(states: dict[str, A
             edit(work) if (work / "content/en/notes/n0.md").exists() else None
         if kill_at % 4 and kill_at < total - 2:
             continue  # recovering takes a whole build: check every fourth kill and the last ones
-        recovered = run_isolated(lambda argv: main(["--root", str(work), "build"]), [])
+        recovered = run_isolated(lambda argv: main(["--root", str(work), "build", "--no-search"]), [])
         assert recovered.code == 0, recovered.stderr + recovered.traceback
         if mode == "cli":
             assert site_files(work / "site") == states["new"], f"no recovery after a kill at change {kill_at}"
@@ -231,7 +234,7 @@ def test_an_io_error_while_publishing_leaves_the_old_site_and_one_line(states: d
                 write._renameat2 = failing(write._renameat2, counter, fail_at)
                 original(*args, **kwargs)
             write._sync = failing_sync
-            return main(["--root", str(work), "build"])
+            return main(["--root", str(work), "build", "--no-search"])
 
         result = run_isolated(run, [])
         if result.code == 0:
@@ -315,16 +318,16 @@ def test_an_older_build_of_this_project_is_still_recognised(make_project: Callab
 
 def test_unchanged_files_keep_their_inode_and_mtime(make_project: Callable[..., Path]) -> None:
     project = make_project()
-    assert run_build(project).returncode == 0
+    assert run_build(project, "--no-search").returncode == 0
     (project / "content/en/figures.md").write_text("---\ntitle: Figures\nweight: 20\ntemplate: key-figures.html\n"
                                                    "---\nAll the figures.\n\n{{chart:shares}}\n", encoding="utf-8")
-    assert run_build(project).returncode == 0  # a swap: now the staging folder holds the site before
+    assert run_build(project, "--no-search").returncode == 0  # a swap: now the staging folder holds the site before
     site = project / "site"
     before = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")
               if p.is_file()}
     (project / "content/en/about/team.md").write_text("---\ntitle: Team\nweight: 5\n---\nNew words.\n",
                                                       encoding="utf-8")
-    result = run_build(project)
+    result = run_build(project, "--no-search")
     assert result.returncode == 0 and "1 file written" in result.stdout, result.stdout
     after = {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")
              if p.is_file()}

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, snapshot
+from microsite.minify import minify
 
 ALLOWED_KEYS = ("title, description, date, weight, template, translation_of, draft, aliases; "
                 "site.yaml's extra_front_matter can declare more")
@@ -95,7 +96,7 @@ def test_the_summary_line_counts_pages_per_language(make_project):
     result = run_build(make_project())
     # 41 files: 18 as before search, 2 search pages, 2 feeds, 3 static files (search.js, 2 share images), 16 index
     assert re.fullmatch(r"built 4 en, 3 zh pages \(1 untranslated\) in \d+\.\d\d s "
-                        r"\(8 rendered, 41 files written, search index \d+\.\d\d s\) -> site/\n", result.stdout), result.stdout
+                        r"\(8 rendered, 44 files written, search index \d+\.\d\d s\) -> site/\n", result.stdout), result.stdout
 
 
 def test_a_second_build_with_nothing_changed_writes_nothing(make_project):
@@ -120,7 +121,8 @@ def test_removed_pages_disappear_from_the_output(make_project):
 def test_static_files_are_copied_with_their_paths(make_project):
     site = built(make_project({"static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}))
     assert (site / "static/img/logo.svg").read_text() == "<svg xmlns='http://www.w3.org/2000/svg'/>"
-    assert (site / "static/style.css").read_bytes() == (ROOT / "static/style.css").read_bytes()
+    assert (site / "static/style.css").read_bytes() == minify("static/style.css", (ROOT / "static/style.css").read_bytes())
+    assert len((site / "static/style.css").read_bytes()) < len((ROOT / "static/style.css").read_bytes())  # minified
 
 
 def test_the_real_content_builds_in_both_languages(real_site):

@@ -159,7 +159,7 @@ def test_check_sources_names_any_folder(make_project: Callable[..., Path], tmp_p
      "folder of their own, such as sources/ (git-ignored)"),
     ("lint:\n  sauces: texts\n", [], "site.yaml:10: lint: unknown setting 'sauces' (known: allow_latin, sources, spacing)"),
     ("lint:\n  allow_latin: Ni Tao\n", [], "site.yaml:10: lint: allow_latin must be a list of names"),
-    ("lint:\n  spacing: wide\n", [], "site.yaml:10: lint: spacing must be none or space"),
+    ("lint:\n  spacing: wide\n", [], "site.yaml:10: lint: spacing must be none, space or any"),
 ])
 def test_bad_lint_settings_fail_check_with_their_line(make_project: Callable[..., Path], setup: str | None,
                                                       args: list[str], message: str) -> None:

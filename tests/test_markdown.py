@@ -17,6 +17,7 @@ from conftest import markdown_files, run_build
 from microsite.errors import BuildFailed
 from microsite.markdown.containers import alert_lines, container_lines
 from microsite.markdown.fences import rewrite_info
+from microsite.minify import minify
 from microsite.markdown.highlight_css import SCHEMES, contrast, render_highlight_css
 from microsite.markdown.lists import normalize_list_indents
 from microsite.pipeline import BuildOptions, build
@@ -298,9 +299,9 @@ def test_code_colours_reach_aaa_contrast_in_light_and_dark() -> None:
 def test_only_pages_with_code_load_the_code_stylesheet(blocks_site: Path) -> None:
     def sheets(path: str) -> list[str]:
         return [link["href"] for link in soup_of(blocks_site / path).select("link[rel=stylesheet]")]
-    assert sheets("en/material/index.html") == ["/static/style.css", "/static/highlight.css"]
-    assert sheets("en/about/index.html") == ["/static/style.css"]
-    assert (blocks_site / "static/highlight.css").read_text(encoding="utf-8") == render_highlight_css()
+    assert sheets("en/material/index.html") == ["/static/style.css", "/static/blocks.css", "/static/highlight.css"]
+    assert sheets("en/figures/index.html") == ["/static/style.css"]
+    assert (blocks_site / "static/highlight.css").read_bytes() == minify("x.css", render_highlight_css().encode())
 
 
 def test_contrast_check_catches_a_low_contrast_colour() -> None:

@@ -72,7 +72,8 @@ def page_of(site: Path, url_path: str) -> BeautifulSoup:
 
 
 def pages_under(site: Path, lang: str) -> set[str]:
-    return {p.parent.relative_to(site).as_posix() + "/" for p in (site / lang).rglob("index.html")}
+    """Return the pages of one language (not its search page, which the header's search form leads to)."""
+    return {p.parent.relative_to(site).as_posix() + "/" for p in (site / lang).rglob("index.html")} - {f"{lang}/search/"}
 
 
 def walk(site: Path, start: str, selector: str = "a[href]") -> set[str]:
@@ -165,7 +166,7 @@ def test_load_errors_and_link_errors_come_in_one_run(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "content/en/faq.md:3: front matter: unknown key 'wieght'; did you mean 'weight'? (allowed: title, " \
-           "description, date, weight, template, translation_of, draft, author; site.yaml's extra_front_matter can " \
+           "description, date, weight, template, translation_of, draft, aliases, author; site.yaml's extra_front_matter can " \
            "declare more)" in lines
     assert any(line.startswith("content/en/reference/api.md:2: invalid YAML") for line in lines)
     assert set(BROKEN) - {line for line in BROKEN if "#" in line.split("link to", 1)[1][:3]} <= set(lines)
@@ -248,7 +249,7 @@ def test_a_folder_without_a_page_gets_a_listing_in_each_language(docs_site: Path
     reference = page_of(docs_site, "en/reference/")
     assert reference.select_one("main h1").get_text() == "Reference"  # no _section.yaml: the folder's name
     assert page_of(docs_site, "zh/reference/").select_one("main h1").get_text() == "参考"
-    alternates = {link["hreflang"] for link in en.select('link[rel="alternate"]')}
+    alternates = {link["hreflang"] for link in en.select('link[rel="alternate"][hreflang]')}
     assert alternates == {"en", "zh-CN", "x-default"}
 
 
@@ -419,7 +420,7 @@ def test_a_missing_anchor_with_nothing_close_gets_the_next_best_hint(tmp_path: P
     assert ("warning: content/zh/reference/cli.md:11: link to '#global-flags' on this page: the page has no such heading "
             "or id; the en page has it: give the heading here the same id, e.g. '## … {#global-flags}'") in warnings
     assert ("warning: content/zh/reference/cli.md:11: link to '#exit-codes' on this page: the page has no such heading "
-            "or id; its ids: #全局参数, #命令") in warnings
+            "or id; its ids: #search-box-q, #全局参数, #命令") in warnings
     assert ("warning: content/en/faq.md:4: link to a missing page '/guide/board/team/'; no page has a similar path "
             "(the nearest section above it is '/guide/')") in warnings
 

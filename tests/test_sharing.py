@@ -264,7 +264,8 @@ def test_the_fact_sheet_is_a_dataset_with_its_downloads(datasets, real_site: Pat
     facts = yaml.safe_load((real_site.parent / "content/facts.yaml").read_text(encoding="utf-8"))["facts"]
     assert data["variableMeasured"] == [fact["label"][lang] for fact in facts.values()]
     assert data["inLanguage"] == ("en" if lang == "en" else "zh-CN")
-    periods = sorted(str(fact["as_of"]) for fact in facts.values())
+    periods = sorted(str(fact["as_of"]["date"] if isinstance(fact["as_of"], dict) else fact["as_of"])
+                     for fact in facts.values())  # an assumed date is {date: 2022, assumed: true}
     assert data["temporalCoverage"] == temporal_coverage(periods)
 
 

@@ -3,7 +3,7 @@
     lint:
       sources: sources          # a folder of source texts (.txt, .md, .html); keep it git-ignored
       allow_latin: [Ni Tao]     # names and terms Chinese pages may write in Latin letters (["*"]: any)
-      spacing: none             # between Chinese and Latin text: none (the default) or space
+      spacing: none             # between Chinese and Latin text: none (the default), space, or any (unchecked)
 
 Source texts are read only by `check`; they are never published, so the folder may not lie in
 content/, static/ or templates/.
@@ -22,7 +22,7 @@ from ..yamlio import LineMap
 
 CONFIG_FILE = "site.yaml"
 _KEYS = {"sources", "allow_latin", "spacing"}
-SPACINGS = ("none", "space")
+SPACINGS = ("none", "space", "any")
 _PUBLISHED = ("content", "static", "templates")
 SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -35,7 +35,7 @@ class LintSettings:
     sources: Path | None = None  # a folder, resolved
     sources_shown: str = ""  # the folder as the editor wrote it, for messages
     allow_latin: tuple[str, ...] = ()
-    spaced: bool = False  # one space between Chinese and Latin text, rather than none
+    spaced: bool | None = False  # one space between Chinese and Latin text, rather than none; None: unchecked
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,11 @@ def parse_lint_settings(config: SiteConfig) -> LintSettings:
             errors.append(BuildError(CONFIG_FILE, where("sources"), f"lint: {problem}"))
     spacing = raw.get("spacing", "none")
     if spacing not in SPACINGS:
-        errors.append(BuildError(CONFIG_FILE, where("spacing"), "lint: spacing must be none or space"))
+        errors.append(BuildError(CONFIG_FILE, where("spacing"), "lint: spacing must be none, space or any"))
     raise_if(errors)
     return LintSettings((config.root / folder).resolve() if folder else None, folder or "",
-                        tuple(item.strip() for item in allow), spacing == "space")
+                        tuple(item.strip() for item in allow),
+                        None if spacing == "any" else spacing == "space")
 
 
 def check_source_folder(folder: Path, root: Path, shown: str) -> str | None:

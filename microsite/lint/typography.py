@@ -143,11 +143,13 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def check_typography(text: Text, allowed: tuple[str, ...] = (), spaced: bool = False) -> list[BuildError]:
+def check_typography(text: Text, allowed: tuple[str, ...] = (), spaced: bool | None = False) -> list[BuildError]:
     """Return a warning, with the fix, for each break of the site's Chinese typography in `text`.
 
-    `spaced` is site.yaml's `lint: spacing: space`: one space between Chinese and Latin text instead of none.
+    `spaced` is site.yaml's `lint: spacing: space`: one space between Chinese and Latin text instead of none;
+    None (`spacing: any`) leaves spacing unchecked.
     """
     prose = _TAG_RE.sub(blank, FOREIGN_RE.sub(blank, text.text))
-    problems = _half_width(prose) + _spacing(prose, spaced) + _quotes(prose) + _english(prose, allowed)
+    spacing = _spacing(prose, spaced) if spaced is not None else []
+    problems = _half_width(prose) + spacing + _quotes(prose) + _english(prose, allowed)
     return [BuildError(text.path, text.line_at(offset), message) for offset, message in sorted(problems)]

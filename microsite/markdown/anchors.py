@@ -41,6 +41,7 @@ class HeadingLinks(Treeprocessor):
             wrapper.append(heading)
             wrapper.tail, heading.tail = heading.tail, None
             text = unescape(strip_tags(render_inner_html(heading, self.md))).strip()
-            link = etree.SubElement(wrapper, "a", {"class": "heading-link", "href": "#" + heading.get("id", "")})
+            link = etree.SubElement(wrapper, "a", {"class": "heading-link", "href": "#" + heading.get("id", ""),
+                                                   "data-pagefind-ignore": ""})  # not part of the text
             etree.SubElement(link, "span", {"class": "visually-hidden"}).text = name.format(heading=text)
             etree.SubElement(link, "span", {"aria-hidden": "true"}).text = "#"

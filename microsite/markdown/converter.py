@@ -38,7 +38,7 @@ EXTENSION_CONFIG: dict[str, dict[str, Any]] = {
 # Part of every cache key: change it whenever rendering changes.
 MARKDOWN_CONFIG = (f"{markdown.__version__}|pymdownx {pymdownx.__version__}|pygments {pygments.__version__}"
                    f"|{CORE_EXTENSIONS}|{DEFAULT_EXTENSIONS}"
-                   "|toc:unicode,2-3|facts:v3,charts,links:v3|fact-heading-ids|heading-links|no-prettify|abbr:latin-bounds|blocks:v5|images:v1|lists:v2")
+                   "|toc:unicode,2-3|facts:v3,charts,links:v3|fact-heading-ids|heading-links:v2|no-prettify|abbr:latin-bounds|blocks:v5|images:v1|lists:v2")
 
 
 def markdown_key(options: MarkdownOptions) -> str:

@@ -34,7 +34,8 @@ def page_entries(renderer: "Renderer", lang: str) -> list[dict[str, Any]]:
     order: list[tuple[str, int]] = []
     def walk(items: tuple, depth: int) -> None:
         for item in items:
-            order.append((item.slug, min(depth, 1)))
+            if item.slug not in {slug for slug, _ in order}:  # a folder lists its own page among its children too
+                order.append((item.slug, min(depth, 1)))
             walk(item.children, depth + 1)
 
     walk(nav.top, 0)
