@@ -15,7 +15,6 @@ from .suggest import closest_id, closest_path
 from .targets import FileTargets
 from .translations import MISSING, OUTDATED, Status, all_statuses
 
-TEMPLATE_IDS = {"main"}  # ids every page has from base.html: never what a link to a heading meant
 
 
 
@@ -108,7 +107,8 @@ def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = 
     `outputs` maps output paths to records with `links` and `ids`; with `slugs`, only links from
     or to those pages are checked (the preview's partial rebuilds).
     """
-    errors = []
+    errors: list[BuildError] = []
+    chrome: list[set[str]] = []  # ids every page has (the templates': #main, the search box), found when needed
     for page in site.pages:
         record = outputs.get(page.out_path)
         if record is None:
@@ -125,12 +125,20 @@ def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = 
             if site.page(lang, slug) is None and slug not in site.folders:
                 missing, hint = "not translated yet", ""
             else:
+                if not chrome:
+                    chrome.append(template_ids(site, outputs))
                 missing, hint = "has no such heading or id", anchor_hint(site, outputs, lang, slug, unquote(fragment),
-                                                                          target.ids)
+                                                                          set(target.ids) - chrome[0])
             where = "this page" if (lang, slug) == (page.lang, page.slug) else f"/{page_url_path(lang, slug)}"
             message = f"link to '#{fragment}' on {where}: the page {missing}{hint}"
             errors.extend(BuildError(page.source, line, message) for line in link_lines(page, href))
     return errors
+
+
+def template_ids(site: Site, outputs: dict[str, Any]) -> set[str]:
+    """Return the ids every page has: the templates' (#main, a search box's), never what a link to a heading meant."""
+    records = [outputs[page.out_path] for page in site.pages if page.out_path in outputs]
+    return set.intersection(*(set(record.ids) for record in records)) if len(records) > 1 else set()
 
 
 def nearest_section(slug: str, known: list[str]) -> str | None:
@@ -152,7 +160,7 @@ def anchor_hint(site: Site, outputs: dict[str, Any], lang: str, slug: str, fragm
     if lang != default and twin is not None and fragment in twin.ids:
         return (f"; the {default} page has it: give the heading here the same id, "
                 f"e.g. '## … {{#{fragment}}}'")
-    shown = sorted(i for i in ids if i not in TEMPLATE_IDS)
+    shown = sorted(ids)
     more = ", …" if len(shown) > 5 else ""
     return f"; its ids: {', '.join('#' + i for i in shown[:5])}{more}" if shown else ""
 

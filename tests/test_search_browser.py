@@ -125,7 +125,8 @@ def test_without_javascript_the_form_leads_to_a_list_of_every_page(site: Site, b
     built = sorted(f"{site.base_path}{p.parent.relative_to(site.out).as_posix()}/"
                    for p in (site.out / "zh").rglob("index.html") if "search" not in p.parts)
     assert sorted(listed) == built
-    assert "JavaScript" in page.inner_text(".page-index")  # says why there are no results, and what to do
+    # says why there are no results, and what to do instead, in Chinese
+    assert "需要启用脚本" in page.inner_text(".page-index") and "页内查找" in page.inner_text(".page-index")
     context.close()
 
 

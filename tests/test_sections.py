@@ -420,7 +420,7 @@ def test_a_missing_anchor_with_nothing_close_gets_the_next_best_hint(tmp_path: P
     assert ("warning: content/zh/reference/cli.md:11: link to '#global-flags' on this page: the page has no such heading "
             "or id; the en page has it: give the heading here the same id, e.g. '## … {#global-flags}'") in warnings
     assert ("warning: content/zh/reference/cli.md:11: link to '#exit-codes' on this page: the page has no such heading "
-            "or id; its ids: #search-box-q, #全局参数, #命令") in warnings
+            "or id; its ids: #全局参数, #命令") in warnings
     assert ("warning: content/en/faq.md:4: link to a missing page '/guide/board/team/'; no page has a similar path "
             "(the nearest section above it is '/guide/')") in warnings
 

@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, copy_real_project, free_port, run_build, snapshot
 from test_search import indexed
 from microsite.errors import BuildFailed
+from microsite.minify import minify
 from microsite.pipeline import BuildOptions
 from microsite.serve import Preview, resolve_request
 
@@ -196,7 +197,7 @@ def test_edit_break_and_fix_without_a_restart(serve: Callable[..., Served], make
     server.wait(lambda: sentence in index_text(project / "site"), "the search index to catch up")  # it re-indexes once edits pause, and must not change the site below
     good_site = snapshot(project / "site")
     assert good_site != before_edit  # so comparing snapshots does see a change
-    css = (project / "static/style.css").read_bytes()
+    css = minify("static/style.css", (project / "static/style.css").read_bytes())  # published minified
 
     message = break_facts(project)
     error = server.wait_until_served("/en/", "Build failed", status=500)
@@ -488,7 +489,7 @@ def test_a_template_edit_rerenders_the_pages_using_it(preview: Preview) -> None:
 def test_a_stylesheet_edit_writes_only_its_copy(preview: Preview) -> None:
     changed, rendered = rebuild_after(preview, "static/style.css", lambda t: t + "\nbody { color: red; }\n")
     assert (changed, rendered) == (("static/style.css",), 0)
-    assert out_text(preview, "static/style.css").endswith("body { color: red; }\n")
+    assert out_text(preview, "static/style.css").endswith("body{color:red}")  # published minified
 
 
 def test_no_change_means_no_rebuild(preview: Preview) -> None:
