@@ -208,3 +208,23 @@ def test_long_builds_show_progress_on_a_terminal_only(make_project):
     assert re.search(rb"\rrendering \[[#.]+\] \d+/130", shown), shown[:200]  # and many/ listed in each language
     quiet = run_build(project, "--no-cache")
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_fresh_clone_with_the_restored_cache_builds_exactly_what_a_clean_build_does(project, tmp_path, monkeypatch):
+    """The Pages workflow's case (actions/cache restores .cache/ into a new checkout): nothing is converted again,
+    and the site is byte for byte a clean build's."""
+    import shutil
+
+    import microsite.render
+    clone = tmp_path / "clone"  # a new checkout: the sources with new mtimes, no site/, the cache restored
+    shutil.copytree(project, clone, ignore=shutil.ignore_patterns("site", ".site.staging"))
+    assert (clone / ".cache/bodies.sqlite").is_file() and not (clone / "site").exists()
+    converted = []
+    original = microsite.render.Renderer.convert
+    monkeypatch.setattr(microsite.render.Renderer, "convert",
+                        lambda self, page: converted.append(page.source) or original(self, page))
+    result = build(clone)
+    assert result.rendered == len(result.site.pages) + 1 and converted == []  # every page, from cached Markdown
+    Builder(clone, BuildOptions(out=tmp_path / "clean", cache=False)).build()
+    assert len(converted) == len(result.site.pages)  # the clean build converted them all
+    assert snapshot(clone / "site") == snapshot(tmp_path / "clean")

@@ -86,6 +86,11 @@ def check_build_job(build: dict[str, Any]) -> list[str]:
         problems.append("build: the tests (.ci/run) must run before the site is built")
     if steps[index["actions/checkout"]].get("with", {}).get("fetch-depth") != 0:
         problems.append("build: actions/checkout needs fetch-depth: 0 (pages' last-updated dates come from git)")
+    cache = [i for i in steps_using(build, "actions/cache") if steps[i].get("with", {}).get("path") == ".cache"]
+    if not cache or built is not None and cache[0] > built:
+        problems.append("build: actions/cache must restore .cache/ before the site is built")
+    elif "hashFiles('pyproject.toml', 'microsite/**')" not in steps[cache[0]]["with"].get("restore-keys", ""):
+        problems.append("build: the .cache/ restore-keys must name the generator (pyproject.toml, microsite/**)")
     if steps[index["actions/upload-pages-artifact"]].get("with", {}).get("path") != "site/":
         problems.append("build: upload-pages-artifact must upload site/")
     versions = {"actions/checkout": "v4", "actions/setup-python": "v5", "actions/configure-pages": "v5",
@@ -161,6 +166,16 @@ def test_workflow_check_wants_the_full_history_for_last_updated_dates() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     assert check_workflow(load_workflow(text.replace("fetch-depth: 0", "fetch-depth: 1"))) == [
         "build: actions/checkout needs fetch-depth: 0 (pages' last-updated dates come from git)"]
+
+
+def test_workflow_check_wants_the_build_cache_restored() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert check_workflow(load_workflow(text.replace("path: .cache", "path: .cache-nowhere"))) == [
+        "build: actions/cache must restore .cache/ before the site is built"]
+    unkeyed = text.replace("restore-keys: microsite-${{ hashFiles('pyproject.toml', 'microsite/**') }}-",
+                           "restore-keys: microsite-")
+    assert check_workflow(load_workflow(unkeyed)) == [
+        "build: the .cache/ restore-keys must name the generator (pyproject.toml, microsite/**)"]
 
 
 def test_workflow_check_wants_tests_before_build_and_a_deploy_job() -> None:
