@@ -26,8 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from corpus_markdown import add_markdown  # issue 12: notes, code, footnotes, tabs... in a share of the pages
 import corpus_sections  # benchmarks/corpus_sections.py: --sections
+from corpus_markdown import add_markdown  # issue 12: notes, code, footnotes, tabs... in a share of the pages
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"

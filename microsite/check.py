@@ -16,8 +16,6 @@ from .targets import FileTargets
 from .translations import MISSING, OUTDATED, Status, all_statuses
 
 
-
-
 def check_templates(site: Site) -> list[BuildError]:
     """Return an error for each page whose template does not exist."""
     known = ", ".join(sorted(site.templates))
