@@ -31,19 +31,19 @@ def page_entries(renderer: "Renderer", lang: str) -> list[dict[str, Any]]:
     """Return every page of one language in navigation order: title, URL, summary, depth (0 top, 1 in a section)."""
     site, nav = renderer.site, renderer.navs[lang]
     pages = {p.slug: p for p in site.pages if p.lang == lang}
-    order: list[tuple[str, int]] = []
+    order: dict[str, int] = {}  # slug -> depth, in navigation order
+
     def walk(items: tuple, depth: int) -> None:
         for item in items:
-            if item.slug not in {slug for slug, _ in order}:  # a folder lists its own page among its children too
-                order.append((item.slug, min(depth, 1)))
+            order.setdefault(item.slug, min(depth, 1))  # a folder lists its own page among its children too
             walk(item.children, depth + 1)
 
     walk(nav.top, 0)
-    listed = {slug for slug, _ in order}
-    order += [(slug, 1 if "/" in slug else 0) for slug in sorted(pages) if slug not in listed]
+    for slug in sorted(pages):
+        order.setdefault(slug, 1 if "/" in slug else 0)
     return [{"title": renderer.title(pages[slug]), "url": renderer.config.url(pages[slug].url_path),
              "description": renderer.description(pages[slug]), "depth": depth}
-            for slug, depth in order if slug in pages]
+            for slug, depth in order.items() if slug in pages]
 
 
 def search_context(renderer: "Renderer", lang: str) -> dict[str, Any]:
