@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import memo
+from . import memo, pagecache
 from .cache import CACHE_DIR, BodyCache, load_manifest, manifest_path, save_manifest
 from .check import check_anchors, check_facts_page, check_links, check_sections, check_templates, check_translations
 from .config import SiteConfig, load_config
@@ -95,18 +95,24 @@ class BuildResult:
 
 
 def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[int, int, Page]] | None = None,
-              drafts: bool = False, partial: list[BuildError] | None = None) -> tuple[Site, jinja2.Environment]:
+              drafts: bool = False, partial: list[BuildError] | None = None,
+              cache: bool = False) -> tuple[Site, jinja2.Environment]:
     """Load settings, pages, facts, UI strings and templates; report every error together.
 
     `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
     Draft pages are left out (into Site.drafts) unless `drafts` (the preview) keeps them.
+    With `cache`, compiled templates are kept in .cache/templates/ and, outside the preview (which keeps
+    `reuse` itself), parsed pages in .cache/pages.json.
     With `partial`, errors in pages and _section.yaml files are added to it instead of raised, and
     the site holds a stand-in for each page that failed, so the build can still find link errors.
     """
     config = load_config(root, base_url)
     errors: list[BuildError] = []
     loaded: dict[str, Any] = {}
-    env = make_environment(config.templates_dir)
+    env = make_environment(config.templates_dir, cache_dir=root / CACHE_DIR / "templates" if cache else None)
+    persist = cache and reuse is None  # a command-line build: the pages parsed last time, where files did not change
+    kept = pagecache.load(root, config.extra_front_matter) if persist else {}
+    reuse = dict(kept) if persist else reuse
     steps = {"content": lambda: _load_content(config, reuse, partial), "facts": lambda: load_facts(config),
              "strings": lambda: load_strings(config),
              "templates": lambda: load_templates(env, config.templates_dir)}
@@ -117,6 +123,8 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
             errors.extend(exc.errors)
     if errors:  # the site cannot be made: report the pages' errors (kept aside in `partial`) with them
         raise BuildFailed(errors + (partial or []))
+    if persist and reuse is not None:
+        pagecache.save(root, config.extra_front_matter, reuse, kept)
     raise_if(check_string_formats(loaded["strings"], [info.formats for info in loaded["templates"].values()]))
     content = loaded["content"]
     loaded_pages = content.pages + (content.failed if partial else [])
@@ -180,7 +188,7 @@ class Builder:
     def load(self, partial: list[BuildError] | None = None) -> tuple[Site, jinja2.Environment]:
         """Load the project; the preview reuses pages whose files did not change since the last load."""
         site, env = load_site(self.root, self.options.base_url, self.loaded if self.options.preview else None,
-                              drafts=self.options.preview, partial=partial)
+                              drafts=self.options.preview, partial=partial, cache=self.options.cache)
         return site, env
 
     def links_warn(self, site: Site) -> bool:

@@ -46,9 +46,14 @@ class ProjectLoader(jinja2.BaseLoader):
         return sorted(item[0] for item in items if isinstance(item, tuple))
 
 
-def make_environment(templates_dir: Path, root: Path | None = None) -> jinja2.Environment:
-    """Return the Jinja environment: autoescape on, undefined variables are errors."""
+def make_environment(templates_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: autoescape on, undefined variables are errors.
+
+    With `cache_dir`, compiled templates are kept there (Jinja's bytecode cache, checked against each
+    template's source), so a build does not compile templates that did not change.
+    """
     return jinja2.Environment(
+        bytecode_cache=_bytecode_cache(cache_dir),
         loader=ProjectLoader(templates_dir, templates_dir.parent if root is None else root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -57,6 +62,16 @@ def make_environment(templates_dir: Path, root: Path | None = None) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
     )
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache, then: compiling is only slower
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Parsed pages kept in .cache/pages.json, so a command-line build parses only the page files that changed.
+
+The preview server keeps its parsed pages in memory; this gives a command-line build the same: a
+page file whose lstat (inode, size, mtime, ctime; a regular file, not a link) is what it was when it
+was parsed is not read again. A file changed less than two seconds before it was parsed is not kept
+(it may have changed again within the clock's resolution), nor is a page whose values would not come
+back from JSON exactly as they were. The file is checked like every cache file (version, checksum) and
+keyed on the generator's code and the front-matter keys site.yaml allows, so anything else starts afresh.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+from .cache import CACHE_DIR, _pack, _unpack, _write_atomic, code_digest
+from .model import Page, digest
+
+FILE = "pages.json"
+SETTLED_SECONDS = 2.0  # a file this recently changed may change again without its mtime showing it
+_FIELDS = tuple(field.name for field in dataclasses.fields(Page))
+
+Reuse = dict[str, tuple[int, int, Page]]  # page file -> size, mtime (ns), Page: what load_content reuses
+
+
+def _key(extra_keys: tuple[str, ...]) -> str:
+    return digest(f"{code_digest()}|{sorted(extra_keys)!r}")
+
+
+def _identity(path: str) -> list[int] | None:
+    """Return what must not change for a parsed page to stand: inode, size, mtime, ctime; None if not a plain file."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def load(root: Path, extra_keys: tuple[str, ...]) -> Reuse:
+    """Return the parsed pages whose files did not change since they were kept ({} when there are none)."""
+    try:
+        payload = _unpack((root / CACHE_DIR / FILE).read_bytes())
+    except OSError:
+        return {}
+    if not isinstance(payload, dict) or payload.get("key") != _key(extra_keys):
+        return {}
+    reuse: Reuse = {}
+    for path, (identity, values) in payload.get("pages", {}).items():
+        if _identity(path) == identity:
+            page = _decode(values)
+            if page is not None:
+                reuse[path] = (identity[1], identity[2], page)
+    return reuse
+
+
+def save(root: Path, extra_keys: tuple[str, ...], reuse: Reuse, before: Reuse) -> None:
+    """Keep the parsed pages of `reuse` for the next build; nothing is written when nothing changed."""
+    if reuse.keys() == before.keys() and all(reuse[path] is before[path] for path in reuse):
+        return
+    settled = time.time_ns() - int(SETTLED_SECONDS * 1e9)
+    pages = {}
+    for path, (size, mtime, page) in sorted(reuse.items()):
+        identity = _identity(path)
+        if identity is None or identity[1:3] != [size, mtime] or mtime > settled:
+            continue
+        values = _encode(page)
+        if values is not None:
+            pages[path] = [identity, values]
+    try:
+        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}))
+    except OSError:
+        pass  # the next build parses the pages again: slower, never wrong
+
+
+def _encode(page: Page) -> dict[str, Any] | None:
+    """Return the page as JSON values, or None when JSON would not give back exactly the same values."""
+    values = {name: getattr(page, name) for name in _FIELDS}
+    if values["date"] is not None:
+        if type(values["date"]) is not datetime.date:
+            return None
+        values["date"] = values["date"].isoformat()
+    values["aliases"] = list(values["aliases"])
+    if not _plain(values):
+        return None
+    return values
+
+
+def _decode(values: Any) -> Page | None:
+    try:
+        values = dict(values)
+        if set(values) != set(_FIELDS):
+            return None
+        values["date"] = datetime.date.fromisoformat(values["date"]) if values["date"] is not None else None
+        values["aliases"] = tuple(values["aliases"])
+        return Page(**values)
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Return whether `value` is made only of what JSON keeps as it is (str keys, no tuples, no dict subclasses)."""
+    if depth > 50:
+        return False
+    kind = type(value)
+    if value is None or kind in (str, int, bool):
+        return True
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if kind is list:
+        return all(_plain(item, depth + 1) for item in value)
+    if kind is dict:
+        return all(type(key) is str and _plain(item, depth + 1) for key, item in value.items())
+    return False

@@ -1,0 +1,130 @@
+"""Parsed pages and compiled templates kept in .cache/ between command-line builds (issue 18).
+
+A command-line build reads again only the page files whose lstat changed, and never a page the cache
+could get wrong: a file rewritten with its old size and mtime, one edited within the clock's
+resolution, or front matter JSON would not give back as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+import microsite.content
+from microsite.pipeline import Builder, BuildOptions
+
+TEAM = "content/en/about/team.md"
+
+
+def build(project: Path, out: str = "site", **options: object):
+    return Builder(project, BuildOptions(out=project / out, search=False, **options)).build()  # type: ignore[arg-type]
+
+
+def age(project: Path, seconds: float = 3600) -> None:
+    """Date every input an hour back, as files an editor has not touched for a while are."""
+    for path in project.rglob("*"):
+        if ".cache" not in path.parts:
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)), follow_symlinks=False)
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return the list of page files parsed (read and their front matter parsed) from now on."""
+    files: list[str] = []
+    original = microsite.content.load_page
+    monkeypatch.setattr(microsite.content, "load_page",
+                        lambda config, lang, rel, path: files.append(f"{lang}/{rel}") or original(config, lang, rel, path))
+    return files
+
+
+def test_a_second_build_parses_only_the_page_that_changed(make_project, parsed: list[str]) -> None:
+    project = make_project()
+    age(project)
+    first = build(project)
+    assert len(parsed) == len(first.site.pages) and (project / ".cache/pages.json").is_file()
+    parsed.clear()
+    assert build(project).rendered == 0 and parsed == []  # every page from .cache/pages.json
+    path = project / TEAM
+    path.write_text(path.read_text(encoding="utf-8").replace("The team.", "The crew."), encoding="utf-8")
+    result = build(project)
+    assert parsed == ["en/about/team.md"] and result.rendered_paths == ("en/about/team/index.html",)
+    assert "The crew." in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_rewritten_with_its_old_size_and_mtime_is_still_read_again(make_project, parsed: list[str]) -> None:
+    project = make_project()
+    age(project)
+    build(project)
+    path = project / TEAM
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("The team.", "Our team!"), encoding="utf-8")  # same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    parsed.clear()
+    build(project)
+    assert parsed == ["en/about/team.md"]  # its ctime changed
+    assert "Our team!" in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+
+
+def test_pages_edited_moments_ago_are_not_kept(make_project, parsed: list[str]) -> None:
+    project = make_project()  # every file written just now: within the clock's resolution of a later edit
+    first = build(project)
+    parsed.clear()
+    build(project)
+    assert len(parsed) == len(first.site.pages)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"not the version\nx\n{}", None])
+def test_a_damaged_or_foreign_page_cache_is_ignored(make_project, tmp_path: Path, damage: bytes | None) -> None:
+    project = make_project()
+    age(project)
+    build(project)
+    cache = project / ".cache/pages.json"
+    if damage is None:  # right version and checksum, wrong key: another generator's or another site.yaml's
+        text = cache.read_text(encoding="utf-8")
+        cache.write_text(text.replace('"key":"', '"key":"0'), encoding="utf-8")
+    else:
+        cache.write_bytes(damage)
+    path = project / TEAM
+    path.write_text(path.read_text(encoding="utf-8").replace("The team.", "The crew."), encoding="utf-8")
+    build(project)
+    build(project, out="clean", cache=False)
+    assert snapshot(project / "site") == snapshot(project / "clean")
+
+
+def test_front_matter_json_cannot_keep_is_parsed_every_time(make_project, parsed: list[str]) -> None:
+    """A mapping with number keys would come back from JSON with string keys: such a page is never kept."""
+    project = make_project({"content/en/about/team.md": "---\ntitle: Team\nscores: {1: one}\nwhen: 2024-01-02\n---\nX.\n"})
+    site_yaml = project / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "extra_front_matter: [scores, when]\n",
+                         encoding="utf-8")
+    age(project)
+    build(project)
+    parsed.clear()
+    build(project)
+    assert parsed == ["en/about/team.md"]
+
+
+def test_templates_are_compiled_once_and_a_changed_one_again(make_project) -> None:
+    project = make_project()
+    build(project)
+    compiled = sorted(p.name for p in (project / ".cache/templates").iterdir())
+    assert compiled, "Jinja's bytecode cache keeps the compiled templates"
+    page = project / "templates/page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('<div class="doc-body">', '<div class="doc-body x">'),
+                    encoding="utf-8")
+    build(project)
+    assert '<div class="doc-body x">' in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+    build(project, out="clean", cache=False)
+    assert snapshot(project / "site") == snapshot(project / "clean")
+
+
+def test_no_cache_keeps_neither_pages_nor_templates(make_project) -> None:
+    project = make_project()
+    age(project)
+    build(project, cache=False)
+    assert not (project / ".cache/pages.json").exists() and not (project / ".cache/templates").exists()
