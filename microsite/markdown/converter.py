@@ -16,6 +16,7 @@ from ..errors import BuildError, BuildFailed, raise_if
 from .abbr import use_latin_bounds
 from .context import PageContext, Result
 from .extension import SiteExtension
+from .smarty import use_quick_smarty
 
 # Always on: the site's own features (heading ids, {#id} attributes, tables) depend on them.
 CORE_EXTENSIONS = ("tables", "toc", "attr_list")
@@ -92,6 +93,7 @@ class Converter:
         # Prettifying only adds newlines between elements, and costs about 7% of every conversion.
         self.md.treeprocessors.deregister("prettify")
         use_latin_bounds(self.md)
+        use_quick_smarty(self.md)
         self.footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
 
     def convert(self, body: str, ctx: PageContext) -> tuple[str, Result]:
