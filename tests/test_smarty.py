@@ -1,4 +1,5 @@
-"""Smarty's pass skips text without quotes, dashes or ellipses (issue 18): the same HTML, faster."""
+"""The inline passes skip what cannot match (issue 18): smarty's skips text without quotes, dashes or
+ellipses, and both skip patterns that do not occur in a text. The same HTML, faster."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from microsite.content import split_front_matter
 from microsite.markdown.converter import CORE_EXTENSIONS, DEFAULT_EXTENSIONS, EXTENSION_CONFIG
+from microsite.markdown.inline import QuickInline, use_quick_inline
 from microsite.markdown.smarty import QuickSmarty, use_quick_smarty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +31,14 @@ Rock 'n' roll --- an em dash; a range 1990--2000; four dots.... and an \\"escape
 Chinese text without any: 北京的人工智能企业数量居全国前列。English text without any: plain words here.
 
 [a "link" title](https://example.org "the 'title'") and <span title="x">raw "HTML"</span>.
+
+*em **strong** em* and ***both*** and _under_score_ and __strong__; ~~gone~~ ==marked== H~2~O `a*b*c`
+\\*not em\\* <https://example.org> <me@example.org> &amp; &copy; [ref][r] ![img](i.png) [^1]
+line with two spaces  
+break; [link *with* `code`](u) **bold [link](u) inside** and a [link **with bold**](u).
+
+[r]: https://example.org/r
+[^1]: A footnote with *emphasis* and "quotes".
 """
 
 
@@ -39,7 +49,9 @@ def plain() -> markdown.Markdown:
 def quick() -> markdown.Markdown:
     md = plain()
     use_quick_smarty(md)
+    use_quick_inline(md)
     assert isinstance(md.treeprocessors["smarty"], QuickSmarty)
+    assert isinstance(md.treeprocessors["inline"], QuickInline)
     return md
 
 

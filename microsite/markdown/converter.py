@@ -16,6 +16,7 @@ from ..errors import BuildError, BuildFailed, raise_if
 from .abbr import use_latin_bounds
 from .context import PageContext, Result
 from .extension import SiteExtension
+from .inline import use_quick_inline
 from .smarty import use_quick_smarty
 
 # Always on: the site's own features (heading ids, {#id} attributes, tables) depend on them.
@@ -94,6 +95,7 @@ class Converter:
         self.md.treeprocessors.deregister("prettify")
         use_latin_bounds(self.md)
         use_quick_smarty(self.md)
+        use_quick_inline(self.md)
         self.footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
 
     def convert(self, body: str, ctx: PageContext) -> tuple[str, Result]:
