@@ -46,7 +46,8 @@ class ProjectLoader(jinja2.BaseLoader):
         return sorted(item[0] for item in items if isinstance(item, tuple))
 
 
-def make_environment(templates_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(templates_dir: Path, root: Path | None = None,
+                     cache_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment: autoescape on, undefined variables are errors.
 
     With `cache_dir`, compiled templates are kept there (Jinja's bytecode cache, checked against each

@@ -36,8 +36,11 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Return the list of page files parsed (read and their front matter parsed) from now on."""
     files: list[str] = []
     original = microsite.content.load_page
-    monkeypatch.setattr(microsite.content, "load_page",
-                        lambda config, lang, rel, path: files.append(f"{lang}/{rel}") or original(config, lang, rel, path))
+    def counted(config: object, lang: str, rel: str, path: Path) -> object:
+        files.append(f"{lang}/{rel}")
+        return original(config, lang, rel, path)
+
+    monkeypatch.setattr(microsite.content, "load_page", counted)
     return files
 
 
@@ -98,7 +101,8 @@ def test_a_damaged_or_foreign_page_cache_is_ignored(make_project, tmp_path: Path
 
 def test_front_matter_json_cannot_keep_is_parsed_every_time(make_project, parsed: list[str]) -> None:
     """A mapping with number keys would come back from JSON with string keys: such a page is never kept."""
-    project = make_project({"content/en/about/team.md": "---\ntitle: Team\nscores: {1: one}\nwhen: 2024-01-02\n---\nX.\n"})
+    team = "---\ntitle: Team\nscores: {1: one}\nwhen: 2024-01-02\n---\nX.\n"
+    project = make_project({"content/en/about/team.md": team})
     site_yaml = project / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "extra_front_matter: [scores, when]\n",
                          encoding="utf-8")
