@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from .bytecode import bytecode_cache
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .model import digest
 from .safeio import read_input, walk_files
@@ -54,7 +55,7 @@ def make_environment(templates_dir: Path, root: Path | None = None,
     template's source), so a build does not compile templates that did not change.
     """
     return jinja2.Environment(
-        bytecode_cache=_bytecode_cache(cache_dir),
+        bytecode_cache=bytecode_cache(cache_dir),
         loader=ProjectLoader(templates_dir, templates_dir.parent if root is None else root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -63,16 +64,6 @@ def make_environment(templates_dir: Path, root: Path | None = None,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-
-
-def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # no cache, then: compiling is only slower
-    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,31 @@ def test_no_cache_keeps_neither_pages_nor_templates(make_project) -> None:
     age(project)
     build(project, cache=False)
     assert not (project / ".cache/pages.json").exists() and not (project / ".cache/templates").exists()
+
+
+@pytest.mark.parametrize("damage", ["fifo", "edited"])
+def test_a_damaged_template_cache_is_never_used_and_never_hangs(make_project, damage: str) -> None:
+    """A FIFO at a compiled template's name, or compiled code changed behind the cache's back: compile again."""
+    from conftest import run_build
+
+    project = make_project()
+    assert run_build(project, "--no-search").returncode == 0
+    folder = project / ".cache/templates"
+    files = sorted(folder.glob("*.jinja"))
+    assert files, "compiled templates are kept"
+    edited = False
+    for path in files:
+        if damage == "fifo":
+            path.unlink()
+            os.mkfifo(path)
+        elif b"<main" in path.read_bytes():  # the base template's code, edited where it writes <main>
+            path.write_bytes(path.read_bytes().replace(b"<main", b"<mXin"))
+            edited = True
+    assert damage == "fifo" or edited
+    page = project / "templates/page.html"  # and a template changed, so pages are rendered again
+    page.write_text(page.read_text(encoding="utf-8").replace('<div class="doc-body">', '<div class="doc-body y">'),
+                    encoding="utf-8")
+    done = run_build(project, "--no-search", timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    build(project, out="clean", cache=False)
+    assert snapshot(project / "site") == snapshot(project / "clean")

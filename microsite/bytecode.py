@@ -1,0 +1,84 @@
+"""Compiled templates kept in .cache/templates/, checked like every other cache file.
+
+Jinja's own FileSystemBytecodeCache would open whatever sits at a cache file's name (a FIFO there
+hangs the build), fail the build where the folder is read-only, and load damaged bytecode as long as
+it unmarshals. Here a cache file is read only when it is a regular file (opened without following a
+link and without blocking), its payload must match the checksum written with it, and a file that
+cannot be read or written is simply not used: the template is compiled again.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import jinja2
+
+from .model import digest
+
+MAX_BYTES = 4 * 1024 * 1024  # far beyond any compiled template
+
+
+class CheckedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's bytecode cache in one folder, one checksummed file per template."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = _read_regular(self._path(bucket))
+        if data is None:
+            return
+        check, _, payload = data.partition(b"\n")
+        if check != digest(payload).encode():
+            return
+        try:
+            bucket.bytecode_from_string(payload)  # a wrong magic or source checksum resets the bucket
+        except Exception:  # noqa: BLE001 -- any damage means: compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        path = self._path(bucket)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(digest(payload).encode() + b"\n" + payload)
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """Return the bytes of a regular file of sane size at `path`, or None for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Return the cache for compiled templates in `folder`, or None (no folder, or it cannot be made)."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return CheckedBytecodeCache(folder)
