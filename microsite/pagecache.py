@@ -52,11 +52,15 @@ def load(root: Path, extra_keys: tuple[str, ...]) -> Reuse:
     if not isinstance(payload, dict) or payload.get("key") != _key(extra_keys):
         return {}
     reuse: Reuse = {}
-    for path, (identity, values) in payload.get("pages", {}).items():
-        if _identity(path) == identity:
-            page = _decode(values)
-            if page is not None:
-                reuse[path] = (identity[1], identity[2], page)
+    content = str(root / "content") + os.sep
+    try:
+        for path, (identity, values) in payload.get("pages", {}).items():
+            if path.startswith(content) and _identity(path) == identity:  # only files of this project's content/
+                page = _decode(values)
+                if page is not None:
+                    reuse[path] = (identity[1], identity[2], page)
+    except (AttributeError, TypeError, ValueError):  # a file of the right version and checksum, but not ours
+        return {}
     return reuse
 
 

@@ -111,7 +111,7 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
     loaded: dict[str, Any] = {}
     env = make_environment(config.templates_dir, cache_dir=root / CACHE_DIR / "templates" if cache else None)
     persist = cache and reuse is None  # a command-line build: the pages parsed last time, where files did not change
-    kept = pagecache.load(root, config.extra_front_matter) if persist else {}
+    kept = pagecache.load(config.root, config.extra_front_matter) if persist else {}
     reuse = dict(kept) if persist else reuse
     steps = {"content": lambda: _load_content(config, reuse, partial), "facts": lambda: load_facts(config),
              "strings": lambda: load_strings(config),
@@ -124,7 +124,7 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
     if errors:  # the site cannot be made: report the pages' errors (kept aside in `partial`) with them
         raise BuildFailed(errors + (partial or []))
     if persist and reuse is not None:
-        pagecache.save(root, config.extra_front_matter, reuse, kept)
+        pagecache.save(config.root, config.extra_front_matter, reuse, kept)
     raise_if(check_string_formats(loaded["strings"], [info.formats for info in loaded["templates"].values()]))
     content = loaded["content"]
     loaded_pages = content.pages + (content.failed if partial else [])
