@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,17 +51,17 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # site.yaml's extra_front_matter
     title_from_name: bool = False  # no title in front matter nor a '# heading': the file name stands in
 
-    @functools.cached_property
+    @cached_property
     def slug(self) -> str:
         """Return the language-independent page key: 'plan/talent'; 'plan' for plan/index.md or plan/README.md."""
         return slug_of(self.rel)
 
-    @functools.cached_property
+    @cached_property
     def url_path(self) -> str:
         """Return the path under the site root, e.g. 'zh/plan/talent/'."""
         return page_url_path(self.lang, self.slug)
 
-    @functools.cached_property
+    @cached_property
     def out_path(self) -> str:
         """Return the output file under the site root, e.g. 'zh/plan/talent/index.html'."""
         return self.url_path + "index.html"
