@@ -64,14 +64,15 @@ def check_sections(site: Site) -> list[BuildError]:
 
 
 def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None = None,
-                slugs: set[str] | None = None) -> list[BuildError]:
+                slugs: set[str] | None = None, pages: Iterable[Page] | None = None) -> list[BuildError]:
     """Return an error at every line where a link leads to no page or file, with the closest one that exists.
 
-    `outputs` maps output paths to records with `broken` links; with `slugs`, only those pages are checked.
+    `outputs` maps output paths to records with `broken` links; with `slugs`, only those pages are checked
+    (looked for among `pages`, when given, instead of every page).
     """
     errors: list[BuildError] = []
     known: list[str] = []  # every page and section, made only when a link is broken
-    for page in site.pages:
+    for page in site.pages if pages is None else pages:
         record = outputs.get(page.out_path)
         if record is None or (slugs is not None and page.slug not in slugs):
             continue
@@ -99,15 +100,17 @@ def check_links(site: Site, outputs: dict[str, Any], files: FileTargets | None =
     return errors
 
 
-def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = None) -> list[BuildError]:
+def check_anchors(site: Site, outputs: dict[str, Any], slugs: set[str] | None = None,
+                  pages: Iterable[Page] | None = None) -> list[BuildError]:
     """Return an error at every line linking to a #fragment the target page does not have, with the closest id.
 
     `outputs` maps output paths to records with `links` and `ids`; with `slugs`, only links from
-    or to those pages are checked (the preview's partial rebuilds).
+    or to those pages are checked (the preview's partial rebuilds), looked for among `pages` when given
+    (the pages of `slugs` and those linking to them: linkindex.py) instead of every page.
     """
     errors: list[BuildError] = []
     chrome: list[set[str]] = []  # ids every page has (the templates': #main, the search box), found when needed
-    for page in site.pages:
+    for page in site.pages if pages is None else pages:
         record = outputs.get(page.out_path)
         if record is None:
             continue

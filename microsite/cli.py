@@ -46,6 +46,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), metavar="DIR", help="output folder (default: site)")
+    serve.add_argument("--poll", action="store_true",
+                       help="find edits by looking at every file each 0.8 s, not by file notifications "
+                            "(network drives, some containers)")
     _add_build_options(serve)
     check = commands.add_parser("check", help="check content without publishing: translations, hand-typed figures, links",
                                 description="Build into a temporary folder and report problems and the translation status.")

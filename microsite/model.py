@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -115,6 +115,11 @@ class Site:
         return {(p.lang, p.slug): p for p in self.pages}
 
     @cached_property
+    def by_source(self) -> dict[str, Page]:
+        """Return the pages by source file ('content/en/plan.md')."""
+        return {p.source: p for p in self.pages}
+
+    @cached_property
     def slugs(self) -> tuple[str, ...]:
         """Return every slug that exists in at least one language, sorted."""
         return tuple(sorted({p.slug for p in self.pages}))
@@ -133,6 +138,22 @@ class Site:
         """Return the folders with no page of their own in any language: each gets a generated listing."""
         slugs = set(self.slugs)
         return tuple(folder for folder in self.folders if folder not in slugs)
+
+    def with_edited(self, pages: list[Page]) -> "Site":
+        """Return this site with `pages` in place of the pages of the same language and slug.
+
+        No page comes or goes, so what is derived from the set of pages (slugs, folders) is carried over.
+        """
+        edited = {(p.lang, p.slug): p for p in pages}
+        site = replace(self, pages=tuple(edited.get((p.lang, p.slug), p) for p in self.pages))
+        for name in ("slugs", "folders", "listings"):
+            if name in self.__dict__:
+                site.__dict__[name] = self.__dict__[name]
+        if "_index" in self.__dict__:
+            site.__dict__["_index"] = {**self._index, **edited}
+        if "by_source" in self.__dict__:
+            site.__dict__["by_source"] = {**self.by_source, **{p.source: p for p in pages}}
+        return site
 
     def updated(self, page: Page) -> datetime.date | None:
         """Return when a page last changed: its last commit's date, else its front-matter date."""

@@ -21,6 +21,7 @@ from .facts import load_facts
 from .gitdates import load_git_dates
 from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
+from .linkindex import IncomingLinks
 from .lint import lint_site
 from .minify import MINIFIER, minify
 from .model import Page, Site, digest
@@ -184,6 +185,7 @@ class Builder:
         self.loaded: dict[str, tuple[int, int, Page]] = {}  # page file -> size, mtime, Page
         self.site: Site | None = None
         self.renderer: Renderer | None = None
+        self.incoming: IncomingLinks | None = None  # the preview's index of links, for partial rebuilds
 
     def load(self, partial: list[BuildError] | None = None) -> tuple[Site, jinja2.Environment]:
         """Load the project; the preview reuses pages whose files did not change since the last load."""
@@ -242,7 +244,12 @@ class Builder:
                 outcomes = dict(previous)
             outcomes.update(fresh)
             scope = None if extras else {job.slug for job in jobs}
-            link_problems = check_links(site, outcomes, renderer.files, scope) + check_anchors(site, outcomes, scope)
+            looked_at = None
+            if scope is not None and self.incoming is not None:  # the preview's partial rebuild
+                self.incoming.update((p for slug in scope for p in _pages_of(site, slug)), fresh)
+                looked_at = self.incoming.pages_to_check(site, scope)
+            link_problems = (check_links(site, outcomes, renderer.files, scope, looked_at)
+                             + check_anchors(site, outcomes, scope, looked_at))
             warn = self.links_warn(site)
             raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems)
                      + (list(warnings) if options.strict else []))
@@ -261,7 +268,12 @@ class Builder:
         except BaseException:
             self.output.failed()
             raise
-        self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
+        if extras:
+            self.records = {path: replace(o, written=False) if o.written else o for path, o in sorted(outcomes.items())}
+        else:  # the preview's partial rebuild: only the fresh outputs changed (the manifest is saved sorted)
+            self.records = {**previous, **{path: replace(o, written=False) for path, o in fresh.items()}}
+        if options.preview and extras:  # what the next partial rebuild checks the links of
+            self.incoming = IncomingLinks(site, self.records)
         if options.cache and not options.preview and not options.throwaway:
             self.save()
         self.site, self.renderer = site, renderer
@@ -278,6 +290,10 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
+
+
+def _pages_of(site: Site, slug: str) -> list[Page]:
+    return [page for code in site.config.codes if (page := site.page(code, slug)) is not None]
 
 
 def page_refs(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[str]]:

@@ -56,18 +56,18 @@ class LangData:
 class Renderer:
     """Renders pages of one Site; built once per process and reused for every page."""
 
-    def __init__(self, site: Site, env: jinja2.Environment, preview: bool = False) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, preview: bool = False,
+                 converter: Converter | None = None) -> None:
         self.site = site
         self.preview = preview  # the preview server: outdated notices link to its translation diff
         self.config = site.config
         self.env = env
-        self.converter = Converter(site.config.markdown)
+        self.converter = converter or Converter(site.config.markdown)
         self._charts: dict[tuple[str, str], str] = {}
 
     def derive(self, site: Site, slugs: set[str]) -> "Renderer":
         """Return a renderer for `site`, where only pages of `slugs` changed and no title or weight did."""
-        renderer = Renderer(site, self.env, self.preview)
-        renderer.converter = self.converter
+        renderer = Renderer(site, self.env, self.preview, self.converter)
         renderer.__dict__["langs"] = self.langs
         renderer.__dict__["navs"] = self.navs
         renderer.__dict__["_folders"] = self._folders  # no file was added or removed

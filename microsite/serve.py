@@ -9,147 +9,29 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import dataclasses
 import errno
 import logging
 import mimetypes
 import signal
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 from urllib.parse import quote
 
-from . import memo
-from .check import check_translations
-from .config import load_config
-from .content import load_page
+from . import memo, watch
 from .errorpage import error_page
-from .errors import BuildError, BuildFailed, raise_if, unexpected_error
-from .jobs import plan_jobs
-from .model import Page
-from .pipeline import Builder, BuildOptions, BuildResult, build_lock
+from .errors import BuildError, BuildFailed, unexpected_error
+from .pipeline import BuildOptions, BuildResult, build_lock
+from .preview import Preview
 from .search import IdleIndexer
 from .transdiff import DIFF_PREFIX, render_diff_page
+
+__all__ = ["Preview", "Rebuilds", "SiteApp", "resolve_request", "serve"]
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
 WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-T = TypeVar("T")
 MAX_SEGMENT = 255  # bytes in one path segment: longer names cannot exist on disk
-
-
-class Preview(Builder):
-    """A Builder that remembers the last good build and rebuilds only what changed since."""
-
-    def __init__(self, root: Path, options: BuildOptions) -> None:
-        super().__init__(root, dataclasses.replace(options, preview=True, progress=False))
-        self.good: dict[str, tuple[int, int]] = {}  # input file -> (size, mtime) at the last good build
-        self.errors: list[BuildError] = []  # of the last build; empty when it succeeded
-
-    @property
-    def base_path(self) -> str:
-        """Return the path the site is served under, even before a first good build."""
-        if self.site is not None:
-            return self.site.config.base_path
-        try:
-            return load_config(self.root, self.options.base_url).base_path
-        except BuildFailed:
-            return "/"
-
-    def build(self, stats: dict[str, tuple[int, int]] | None = None) -> BuildResult:
-        """Build everything (reusing what is unchanged) and remember the inputs it saw."""
-        stats = _stats(self.root) if stats is None else stats
-        result = self._attempt(super().build)
-        self.good, self.errors = stats, []
-        return result
-
-    def _attempt(self, step: Callable[[], T]) -> T:
-        """Run a build step; any failure, expected or not, is kept in `errors` (the browser shows them)."""
-        try:
-            return step()
-        except BuildFailed as exc:
-            self.errors = exc.errors
-            raise
-        except Exception as exc:  # noqa: BLE001 -- a bug must reach the error page too, not just the terminal
-            self.errors = [unexpected_error(exc)]
-            raise BuildFailed(self.errors) from exc
-
-    def changes(self, now: dict[str, tuple[int, int]] | None = None) -> list[str]:
-        """Return the input files added, removed or modified since the last good build."""
-        now = _stats(self.root) if now is None else now
-        return sorted(path for path in now.keys() | self.good.keys() if now.get(path) != self.good.get(path))
-
-    def rebuild(self) -> BuildResult | None:
-        """Rebuild after edits: just the edited pages when that is enough, else a full (cached) build."""
-        stats = _stats(self.root)
-        changed = self.changes(stats)
-        if not changed and not self.errors:
-            return None
-        pages = self._attempt(lambda: self._page_only_edit(changed))  # re-reading an edited page can fail, too
-        if pages is None:
-            return self.build(stats)
-        result = self._attempt(lambda: self._rebuild_pages(pages))
-        self.good, self.errors = stats, []
-        return result
-
-    def _page_only_edit(self, changed: list[str]) -> list[Page] | None:
-        """Return the re-read pages when only page bodies (or their own front matter) changed, else None.
-
-        A changed title, weight, date, description or alias shows elsewhere (navigation, sitemap, feeds,
-        search pages, redirects), and an added or removed file changes links and translations: those take
-        the full build.
-        """
-        if self.site is None or self.errors or not changed:
-            return None
-        known = {page.source: page for page in self.site.pages}
-        content = self.root / "content"
-        pages = []
-        for path in changed:
-            rel = Path(path).relative_to(self.root).as_posix() if Path(path).is_absolute() else path
-            old = known.get(rel)
-            if old is None or not Path(path).is_file():
-                return None
-            page = load_page(self.site.config, old.lang, old.rel, content / old.lang / old.rel)
-            if _shown_elsewhere(page) != _shown_elsewhere(old):
-                return None
-            pages.append(page)
-        return pages
-
-    def _rebuild_pages(self, pages: list[Page]) -> BuildResult:
-        """Re-render the edited pages and their translations; everything else stays as it is."""
-        started = time.perf_counter()
-        assert self.site is not None and self.renderer is not None
-        replaced = {(p.lang, p.slug): p for p in pages}
-        site = dataclasses.replace(self.site, pages=tuple(replaced.get((p.lang, p.slug), p) for p in self.site.pages))
-        renderer = self.renderer.derive(site, {p.slug for p in pages})
-        warnings = check_translations(site, renderer.statuses.values())
-        raise_if(warnings if self.options.strict else [])
-        slugs = sorted({p.slug for p in pages})
-        for page in pages:
-            path = self.root / page.source
-            st = path.stat()
-            self.loaded[str(path)] = (st.st_size, st.st_mtime_ns, page)
-        with build_lock(self.root):  # as a full build does: a CLI build may be writing the same folder
-            return self.render_and_write(site, renderer, plan_jobs(site, renderer, slugs), warnings, started,
-                                         extras=False)
-
-
-def _shown_elsewhere(page: Page) -> tuple[object, ...]:
-    """Return what of a page other outputs show: navigation, sitemap, feeds, search pages, redirects."""
-    return page.title, page.weight, page.date, page.description, page.aliases, page.draft
-
-
-def _stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Return the stat of every input file, leaving out editors' swap, backup and lock files."""
-    return {path: (size, mtime) for path, size, mtime in memo.snapshot(root, code=False) if not _scratch(path)}
-
-
-def _scratch(path: str) -> bool:
-    """Return whether a file is an editor's temporary file (.page.md.swp, page.md~, .#page.md)."""
-    name = path.rsplit("/", 1)[-1]
-    return name.startswith(".#") or name.endswith(("~", ".swp", ".swx", ".tmp")) or (
-        name.startswith(".") and "/content/" in path)
 
 
 # -- serving ----------------------------------------------------------------------------------------
@@ -287,8 +169,9 @@ class Rebuilds:
     (nothing to do) or the errors. Saves during a rebuild queue one more rebuild, run right after.
     """
 
-    def __init__(self, preview: Preview, loop: Any, done: Callable[[list[str], Any], None]) -> None:
-        self.preview, self.loop, self.done = preview, loop, done
+    def __init__(self, preview: Preview, loop: Any, done: Callable[[list[str], Any], None],
+                 hint: Callable[[], set[str] | None] = lambda: None) -> None:
+        self.preview, self.loop, self.done, self.hint = preview, loop, done, hint
         self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="rebuild")
         self.running = self.again = False
 
@@ -303,8 +186,8 @@ class Rebuilds:
 
     def _run(self) -> tuple[list[str], Any]:
         try:
-            changed = self.preview.changes()
-            return changed, self.preview.rebuild()
+            result = self.preview.rebuild(self.hint())
+            return self.preview.changed, result
         except BuildFailed as exc:
             return [], exc.errors
         except Exception as exc:  # noqa: BLE001 -- e.g. reading the inputs' stats failed: show it, keep serving
@@ -343,6 +226,8 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         print(listen_error(exc, args.host, args.port), file=sys.stderr)
         return 1
     loop = ioloop.IOLoop.current()
+    # Before the first build's scan of every input, so no edit falls between the two; None: poll instead.
+    events = None if args.poll else watch.start(root, lambda: loop.add_callback(on_event))
     search = IdleIndexer(preview, loop, lambda: build_lock(root), lambda line: print(line, flush=True))
     try:
         result = preview.build()
@@ -361,8 +246,9 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             LiveReloadHandler.reload_waiters(reload_path(changed, root))
             search.after_build()
 
-    rebuilds = Rebuilds(preview, loop, done)
+    rebuilds = Rebuilds(preview, loop, done, hint=lambda: events.take() if events is not None else None)
     pending: list[Any] = []
+    polling: list[Any] = []
 
     def rebuild() -> None:
         pending.clear()
@@ -373,12 +259,25 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             loop.remove_timeout(handle)
         pending[:] = [loop.call_later(DEBOUNCE_SECONDS, rebuild)]
 
-    for name in memo.INPUTS:
-        if (root / name).exists():
-            watcher.watch(str(root / name), schedule)
-    # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
-    # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
-    ioloop.PeriodicCallback(watcher.examine, WATCH_INTERVAL_MS).start()
+    def poll() -> None:
+        """Look at every input file every WATCH_INTERVAL_MS: without file notifications, or once they fail."""
+        if polling:
+            return
+        for name in memo.INPUTS:
+            if (root / name).exists():
+                watcher.watch(str(root / name), schedule)
+        # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
+        # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
+        polling.append(ioloop.PeriodicCallback(watcher.examine, WATCH_INTERVAL_MS))
+        polling[0].start()
+
+    def on_event() -> None:
+        if events is not None and events.failed:
+            poll()
+        schedule()
+
+    if events is None:
+        poll()
     base = preview.base_path
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Stop between two callbacks: a KeyboardInterrupt could land mid-build, or in a finalizer that swallows it.
@@ -387,6 +286,8 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     try:
         loop.start()
     finally:
+        if events is not None:
+            events.close()
         rebuilds.close()
         preview.save()
     print("\nstopped", flush=True)

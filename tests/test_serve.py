@@ -178,11 +178,12 @@ def break_facts(project: Path) -> str:
 
 # -- the whole editing loop, in a subprocess ---------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["tiny", "real"])
+@pytest.mark.parametrize("kind", ["tiny", "real", "tiny --poll"])
 def test_edit_break_and_fix_without_a_restart(serve: Callable[..., Served], make_project: Callable[..., Path],
                                               tmp_path: Path, kind: str) -> None:
-    project = make_project() if kind == "tiny" else copy_real_project(tmp_path / "real")
-    server = serve(project)
+    """Edits are found by file notifications (microsite/watch.py), or by polling every file with --poll."""
+    project = copy_real_project(tmp_path / "real") if kind == "real" else make_project()
+    server = serve(project, *(["--poll"] if kind.endswith("--poll") else []))
     assert f"serving http://127.0.0.1:{server.port}/ (Ctrl-C to stop)" in server.stdout()
     first = server.get("/en/")
     assert first.status == 200 and "<html lang=\"en\"" in first.text
@@ -544,3 +545,22 @@ def test_a_page_edit_checks_the_anchors_it_breaks_or_adds(preview: Preview) -> N
         "content/en/about/index.md:11: link to '#nowhere' on /en/: the page has no such heading or id; "
         "its ids: #about-us, #home-figures"]
     assert snapshot(preview.out) == before
+
+
+def test_a_link_added_in_one_edit_is_checked_when_its_target_changes_later(preview: Preview) -> None:
+    """The preview's index of who links to whom (microsite/linkindex.py) follows each partial rebuild."""
+    team = preview.root / "content/en/about/team.md"
+    team.write_text(team.read_text(encoding="utf-8") + "\n## Our people\n\nNames.\n", encoding="utf-8")
+    assert preview.rebuild() is not None and preview.errors == []
+    home = preview.root / "content/en/index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\nMeet [our people](about/team.md#our-people).\n",
+                    encoding="utf-8")
+    assert preview.rebuild() is not None and preview.errors == []
+    team.write_text(team.read_text(encoding="utf-8").replace("## Our people", "## Our staff"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        preview.rebuild()
+    line = home.read_text(encoding="utf-8").splitlines().index(
+        "Meet [our people](about/team.md#our-people).") + 1
+    assert [str(e) for e in preview.errors] == [
+        f"content/en/index.md:{line}: link to '#our-people' on /en/about/team/: the page has no such heading or id; "
+        "its ids: #our-staff"]
