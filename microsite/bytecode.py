@@ -9,9 +9,11 @@ cannot be read or written is simply not used: the template is compiled again.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -42,8 +44,25 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        path = self._path(bucket)
+        self._write(self._path(bucket), bucket.bytecode_to_string())
+
+    def load_analysis(self, key: str) -> Any | None:
+        """Return what was kept under `key` by dump_analysis (JSON values), or None."""
+        data = _read_regular(self.folder / f"{key}.meta")
+        check, _, payload = (data or b"").partition(b"\n")
+        if data is None or check != digest(payload).encode():
+            return None
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return None
+
+    def dump_analysis(self, key: str, value: Any) -> None:
+        """Keep JSON values under `key`: what templates.py learns from parsing a template's source."""
+        self._write(self.folder / f"{key}.meta", json.dumps(value).encode())
+
+    @staticmethod
+    def _write(path: Path, payload: bytes) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             tmp.write_bytes(digest(payload).encode() + b"\n" + payload)

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .bytecode import bytecode_cache
+from .bytecode import CheckedBytecodeCache, bytecode_cache
 from .errors import BuildError, BuildFailed, decode_utf8, raise_if
 from .model import digest
 from .safeio import read_input, walk_files
@@ -108,7 +108,7 @@ def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | No
         except FileNotFoundError:
             continue
         try:
-            ast = env.parse(source, name, shown)
+            refs[name], names[name] = _analyse(env, source, name, shown)
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             errors.append(BuildError(shown, exc.lineno, f"template syntax: {exc.message}"))
@@ -117,8 +117,6 @@ def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | No
             errors.append(BuildError(shown, None, "template syntax: blocks nested too deeply"))
             continue
         sources[name] = source
-        refs[name] = {r for r in jinja2.meta.find_referenced_templates(ast) if r}
-        names[name] = jinja2.meta.find_undeclared_variables(ast)
     raise_if(errors)
     info = {}
     for name in sources:
@@ -133,6 +131,26 @@ def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | No
                                   any(names[n] & FACT_VARIABLES for n in closure),
                                   tuple(sorted(format_calls(sources[name]).items())))
     return info
+
+
+def _analyse(env: jinja2.Environment, source: str, name: str, shown: str) -> tuple[set[str], set[str]]:
+    """Return the templates a template includes or extends and the variables it reads.
+
+    Parsing costs more than anything else about a template, so with a bytecode cache the answer is kept
+    beside the compiled code, under a hash of the source (only ever for a source that parsed).
+    """
+    cache = env.bytecode_cache if isinstance(env.bytecode_cache, CheckedBytecodeCache) else None
+    key = digest(f"{jinja2.__version__}|{name}|{source}")
+    kept = cache.load_analysis(key) if cache is not None else None
+    if (isinstance(kept, list) and len(kept) == 2 and all(isinstance(part, list) for part in kept)
+            and all(isinstance(item, str) for part in kept for item in part)):
+        return set(kept[0]), set(kept[1])
+    ast = env.parse(source, name, shown)
+    refs = {r for r in jinja2.meta.find_referenced_templates(ast) if r}
+    names = jinja2.meta.find_undeclared_variables(ast)
+    if cache is not None:
+        cache.dump_analysis(key, [sorted(refs), sorted(names)])
+    return refs, names
 
 
 def template_error(exc: Exception, templates_dir: Path, page_source: str) -> BuildError:

@@ -14,6 +14,7 @@ import pytest
 from conftest import snapshot
 
 import microsite.content
+from microsite import pagecache
 from microsite.pipeline import Builder, BuildOptions
 
 TEAM = "content/en/about/team.md"
@@ -56,6 +57,37 @@ def test_a_second_build_parses_only_the_page_that_changed(make_project, parsed: 
     result = build(project)
     assert parsed == ["en/about/team.md"] and result.rendered_paths == ("en/about/team/index.html",)
     assert "The crew." in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+
+
+def test_a_few_edits_do_not_rewrite_the_cache_file_until_enough_have_changed(make_project,
+                                                                             parsed: list[str]) -> None:
+    pages = {f"content/en/notes/note-{n:03}.md": f"---\ntitle: Note {n}\n---\nNote {n}.\n" for n in range(120)}
+    project = make_project(pages)
+    age(project)
+    total = len(build(project).site.pages)
+    few = total // pagecache.REWRITE_SHARE  # 2 of 127
+    cache = project / ".cache/pages.json"
+    kept = cache.read_bytes()
+
+    def edit(rels: list[str]) -> None:
+        for rel in rels:  # edited an hour ago: settled, so a build may keep them
+            path = project / rel
+            path.write_text(path.read_text(encoding="utf-8") + "Edited.\n", encoding="utf-8")
+            os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 3600 * 10**9))
+        parsed.clear()
+        build(project)
+
+    edited = sorted(pages)[:few]
+    edit(edited)
+    assert sorted(parsed) == [rel.removeprefix("content/") for rel in edited]
+    assert cache.read_bytes() == kept  # writing 10 MB for a few pages costs more than parsing them again
+    parsed.clear()
+    build(project)
+    assert sorted(parsed) == [rel.removeprefix("content/") for rel in edited]  # cheap, and still right
+    edit([sorted(pages)[-1]])
+    assert len(parsed) == few + 1 and cache.read_bytes() != kept
+    parsed.clear()
+    assert build(project).rendered == 0 and parsed == []  # all of them kept now
 
 
 def test_a_page_rewritten_with_its_old_size_and_mtime_is_still_read_again(make_project, parsed: list[str]) -> None:
@@ -158,5 +190,32 @@ def test_a_damaged_template_cache_is_never_used_and_never_hangs(make_project, da
                     encoding="utf-8")
     done = run_build(project, "--no-search", timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr
+    build(project, out="clean", cache=False)
+    assert snapshot(project / "site") == snapshot(project / "clean")
+
+
+@pytest.mark.parametrize("damage", ["checksum", "fifo"])
+def test_a_damaged_template_analysis_is_never_trusted(make_project, damage: str) -> None:
+    """What parsing a template found (what it includes, which variables) is kept too, and checked like the code.
+
+    Trusted while damaged, it would say base.html includes nothing: a change to a partial would then
+    leave every page as it was.
+    """
+    project = make_project()
+    build(project)
+    kept = sorted((project / ".cache/templates").glob("*.meta"))
+    assert len(kept) == len(list((project / "templates").rglob("*.html")))
+    for path in kept:
+        if damage == "fifo":
+            path.unlink()
+            os.mkfifo(path)
+        else:
+            check, _, payload = path.read_bytes().partition(b"\n")
+            path.write_bytes(check + b"\n[[], " + payload.split(b"], ", 1)[1])  # the same names, no includes
+    build(project)  # trusted, the damage would now stand for base.html: it includes nothing
+    partial = project / "templates/partials/lang_switch.html"
+    partial.write_text(partial.read_text(encoding="utf-8") + "<!-- switch v2 -->\n", encoding="utf-8")
+    build(project)
+    assert "<!-- switch v2 -->" in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
     build(project, out="clean", cache=False)
     assert snapshot(project / "site") == snapshot(project / "clean")
