@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -24,7 +25,11 @@ def worker_count(requested: int | None, items: int) -> int:
 
 def fork_pool(workers: int) -> multiprocessing.pool.Pool:
     """Return a pool of forked processes."""
-    return multiprocessing.get_context("fork").Pool(workers)
+    gc.freeze()  # what the workers inherit stays out of their collections, so its pages stay shared
+    try:
+        return multiprocessing.get_context("fork").Pool(workers)
+    finally:
+        gc.unfreeze()
 
 
 def chunk_size(items: int, workers: int) -> int:

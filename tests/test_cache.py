@@ -228,3 +228,14 @@ def test_a_fresh_clone_with_the_restored_cache_builds_exactly_what_a_clean_build
     Builder(clone, BuildOptions(out=tmp_path / "clean", cache=False)).build()
     assert len(converted) == len(result.site.pages)  # the clean build converted them all
     assert snapshot(clone / "site") == snapshot(tmp_path / "clean")
+
+
+def test_workers_leave_what_they_inherit_out_of_garbage_collection() -> None:
+    """Collecting would write to every inherited object's header, copying the memory the workers share."""
+    import gc
+
+    from microsite.parallel import fork_pool
+
+    with fork_pool(1) as pool:
+        inherited = pool.apply(gc.get_freeze_count)
+    assert inherited > 10_000 and gc.get_freeze_count() == 0  # the parent collects as before
