@@ -13,11 +13,12 @@ from . import __version__
 from .assets import file_fingerprint
 from .cache import CACHE_VERSION, BodyCache, code_digest
 from .errors import BuildError, BuildFailed
+from .langdata import data_dates_key, latest_as_of
 from .listing import listing_context, section_children
 from .markdown import Result, markdown_key
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
-from .render import Renderer, data_dates_key, latest_as_of
+from .render import Renderer
 from .translations import MISSING
 from .write import Writer
 

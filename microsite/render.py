@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .assets import source_of
 from .charts import render_chart
-from .config import Language
 from .errors import BuildError, BuildFailed, line_of, raise_if
-from .i18n import (
-    fact_date,
-    fact_title,
-    format_as_of,
-    format_data_dates,
-    format_date,
-    format_dated,
-    format_fact,
-    formula_text,
-    source_credit,
-)
+from .i18n import format_date
+from .langdata import LangData, facts_href, lang_data
 from .listing import section_children
-from .markdown import FACT_RE, Converter, FactView, PageContext, Result, blank_code
+from .markdown import FACT_RE, Converter, PageContext, Result, blank_code
 from .model import Page, Site, page_url_path
 from .nav import Nav, build_nav, nav_context
 from .sharing import head_meta
-from .sources import Source
 from .targets import FileTargets
 from .templates import template_error
 from .transdiff import diff_url_path
@@ -39,18 +27,6 @@ from .translations import OUTDATED, Status, all_statuses, page_status
 _FACT_REF = re.compile(FACT_RE)
 # What in a page's HTML needs static/blocks.css: tabs, definition and task lists, marked text, code blocks.
 BLOCK_MARKERS = ('class="tabbed-set', "<dl", 'class="task-list', "<mark", 'class="highlight"')
-
-
-@dataclass(frozen=True)
-class LangData:
-    """Per-language values computed once per build: nav, fact views, formatted facts."""
-
-    language: Language
-    facts_list: list[dict[str, Any]]
-    fact_views: dict[str, FactView]
-    sources: list[dict[str, Any]]
-    data_as_of: str  # the latest as_of of any fact, formatted
-    data_dates: str  # the footer's sentence on what the figures date from, derived from their dates
 
 
 class Renderer:
@@ -82,7 +58,7 @@ class Renderer:
     @cached_property
     def langs(self) -> dict[str, LangData]:
         """Return per-language fact views and strings, formatted with Babel once per build."""
-        return {lang.code: self._lang_data(lang) for lang in self.config.languages}
+        return {lang.code: lang_data(self.site, lang) for lang in self.config.languages}
 
     @cached_property
     def navs(self) -> dict[str, Nav]:
@@ -122,83 +98,6 @@ class Renderer:
         close = self.site.facts.closest(key)
         return f"unknown fact '{key}'" + (f"; did you mean {', '.join(close)}?" if close else "")
 
-    def _facts_href(self, lang: str) -> str:
-        """Return the URL of the page listing every fact: in `lang`, else in a language that has it."""
-        slug = self.config.facts_page
-        if slug is None:
-            return ""
-        for code in (lang, self.config.default_lang, *self.config.codes):
-            if self.site.page(code, slug) is not None:
-                return self.config.url(page_url_path(code, slug))
-        return ""
-
-    def _lang_data(self, language: Language) -> LangData:
-        site, code = self.site, language.code
-        strings = site.strings[code]
-        href = self._facts_href(code)
-        views, listing = {}, []
-        for key, fact in site.facts.facts.items():
-            text = format_fact(fact, site.facts, language, strings)
-            title = fact_title(fact, site.facts, language, strings)
-            views[key] = FactView(text, title, f"{href}#fact-{key}", fact.is_statement)
-            source = site.facts.sources[fact.source]
-            comparison = None
-            if fact.comparison:
-                kind, other = fact.comparison
-                other_text = format_fact(site.facts.facts[other], site.facts, language, strings)
-                comparison = {"kind": kind, "key": other, "text": other_text}
-            credit = source_credit(fact, site.facts, language, strings)
-            as_of_html = _date_html(fact.as_of, fact.as_of_assumed, language, strings)
-            listing.append({
-                "key": key, "id": f"fact-{key}", "label": fact.label[code], "text": text, "value": fact.value,
-                "unit": fact.unit, "as_of": fact_date(fact, language, strings), "as_of_iso": fact.as_of,
-                "as_of_assumed": fact.as_of_assumed, "as_of_html": as_of_html,
-                # 'As of October 2022' for a month or a day; a yearly count reads 'In 2022' (zh: '2022年')
-                "as_of_phrase": Markup(escape(strings["as_of" if "-" in fact.as_of else "as_of_year"])).format(
-                    date=as_of_html),
-                "note": fact.note.get(code, ""), "estimate": fact.is_estimate, "derived": fact.derived,
-                "statement": fact.is_statement, "bound": fact.bound, "comparison": comparison,
-                "formula": formula_text(fact, site.facts, language) if fact.derived else "",
-                # `publisher` is the name shown as the source (this site, for a derived figure)
-                "source": {"key": source.key, "title": source.title[code], "publisher": credit, "credit": credit,
-                           "short": source_credit(fact, site.facts, language, strings, short=True),
-                           "kind": source.kind, "url": source.url, "date": source.date,
-                           "note": source.note.get(code, "")},
-            })
-        sources = [self._source_entry(s, language) for s in site.facts.sources.values()]
-        latest = latest_as_of(site)
-        return LangData(language, listing, views, sources, format_as_of(latest, language) if latest else "",
-                        format_data_dates(site.facts, language, strings))
-
-    def _source_entry(self, source: Source, language: Language) -> dict[str, Any]:
-        """Return one entry of the source list: title, what is known of author, publisher, date and link."""
-        code, strings, sources = language.code, self.site.strings[language.code], self.site.facts.sources
-        meta = []
-        for name, label in sorted((("author", "source_author"), ("publisher", "source_publisher")),
-                                  key=lambda item: not getattr(source, item[0])):  # the one that is known first
-            value = getattr(source, name).get(code)
-            if value or name in source.unknown:
-                meta.append({"label": strings[label], "value": value or strings["not_known"]})
-        if source.date or "date" in source.unknown:
-            date = format_dated(source.date, source.date_assumed, language, strings) if source.date else ""
-            meta.append({"label": strings["source_date"], "value": date or strings["not_known"]})
-        if "url" in source.unknown:
-            meta.append({"label": strings["source_link"], "value": strings["not_known"]})
-        via = sources.get(source.via) if source.via else None
-        return {"key": source.key, "id": f"source-{source.key}", "title": source.title[code],
-                "title_lang": self._title_lang(source, code), "kind": source.kind, "computed": source.is_computed,
-                "publisher": source.reporter(code), "url": source.url, "date": source.date, "meta": meta,
-                "note": source.note.get(code, ""), "via": source.via, "via_title": via.title[code] if via else "",
-                "via_title_lang": self._title_lang(via, code) if via else ""}
-
-    def _title_lang(self, source: Source, code: str) -> str:
-        """Return the lang attribute a source's title needs on a page in `code` ('' when it is in that language)."""
-        if not source.original_title or not source.language:
-            return ""
-        page_lang = self.config.language(code).html_lang
-        same = page_lang.split("-")[0].lower() == source.language.split("-")[0].lower()
-        return "" if same else source.language
-
     def chart_html(self, key: str, lang: str) -> str | None:
         """Return the <figure> of one chart in one language (None if there is no such chart)."""
         chart = self.site.facts.charts.get(key)
@@ -207,7 +106,7 @@ class Renderer:
         if (key, lang) not in self._charts:
             language = self.config.language(lang)
             self._charts[key, lang] = render_chart(chart, self.site.facts, language, self.site.strings[lang],
-                                                   self._facts_href(lang))
+                                                   facts_href(self.site, lang))
         return self._charts[key, lang]
 
     def resolve(self, lang: str, slug: str) -> str | None:
@@ -273,7 +172,7 @@ class Renderer:
                 for l in config.languages],
             "site": {"title": config.title[lang], "description": config.description[lang],
                      "base_url": config.base_url, "base_path": config.base_path,
-                     "default_lang": config.default_lang, "facts_url": self._facts_href(lang)},
+                     "default_lang": config.default_lang, "facts_url": facts_href(self.site, lang)},
             "t": self.site.strings[lang],
             "strings": self.site.strings,
             "facts": data.facts_list,
@@ -402,22 +301,6 @@ class Renderer:
             raise
         except Exception as exc:  # noqa: BLE001 -- any template failure becomes a located build error
             raise BuildFailed([template_error(exc, self.config.templates_dir, source)]) from None
-
-
-def latest_as_of(site: Site) -> str:
-    """Return the most recent as_of of any fact ('' without facts): the site's 'data as of' date."""
-    return max((f.as_of for f in site.facts.facts.values()), default="")
-
-
-def data_dates_key(site: Site) -> str:
-    """Return what the footer's dates depend on: every fact's date and whether it is assumed."""
-    return repr(sorted((f.as_of, f.as_of_assumed) for f in site.facts.facts.values()))
-
-
-def _date_html(iso: str, assumed: bool, language: Language, strings: dict[str, str]) -> Markup:
-    """Return a date as a <time> element, followed by the language's 'assumed' mark if this site assumed it."""
-    time = Markup('<time datetime="{}">{}</time>').format(iso, format_as_of(iso, language))
-    return Markup(escape(strings["date_assumed"])).format(date=time) if assumed else time
 
 
 class _LazyCharts(dict):

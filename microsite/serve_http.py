@@ -66,29 +66,26 @@ def origin_allowed(origin: str | None, allowed: Iterable[str]) -> bool:
     return parts.scheme in ("http", "https") and name_allowed(host_name(parts.netloc), allowed)
 
 
-class GuardedLiveReload(LiveReloadHandler):
-    """livereload's socket, for pages of the preview only (livereload itself accepts any Origin)."""
+class HostGuard:
+    """A tornado handler mixin: requests whose Host is not an allowed name get 403 before anything else."""
 
     allowed: frozenset[str] = LOOPBACK_NAMES
 
     def prepare(self) -> None:
-        if not name_allowed(host_name(self.request.headers.get("Host")), self.allowed):
-            self.set_status(403)
-            self.finish(FORBIDDEN)
+        if not name_allowed(host_name(self.request.headers.get("Host")), self.allowed):  # type: ignore[attr-defined]
+            self.set_status(403)  # type: ignore[attr-defined]
+            self.finish(FORBIDDEN)  # type: ignore[attr-defined]
+
+
+class GuardedLiveReload(HostGuard, LiveReloadHandler):
+    """livereload's socket, for pages of the preview only (livereload itself accepts any Origin)."""
 
     def check_origin(self, origin: str) -> bool:
         return origin_allowed(origin, self.allowed)
 
 
-class GuardedLiveReloadJS(LiveReloadJSHandler):
+class GuardedLiveReloadJS(HostGuard, LiveReloadJSHandler):
     """livereload's client script, for the allowed host names only."""
-
-    allowed: frozenset[str] = LOOPBACK_NAMES
-
-    def prepare(self) -> None:
-        if not name_allowed(host_name(self.request.headers.get("Host")), self.allowed):
-            self.set_status(403)
-            self.finish(FORBIDDEN)
 
 
 class PreviewContainer:

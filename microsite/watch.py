@@ -53,9 +53,11 @@ class FileEvents:
         return paths if complete else None
 
     def close(self) -> None:
-        """Stop watching."""
+        """Stop watching, and give the operating system its watch back (a user has 128 on Linux)."""
         self._stop.set()
         self.thread.join(2)
+        if not self.thread.is_alive():
+            self._notify.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -1,4 +1,4 @@
-"""The only module that touches the output folder: a staging folder beside it, published in one atomic swap.
+"""With swap.py, the only modules that touch the output folder: a staging folder beside it, swapped in atomically.
 
 A build makes the complete new site in `.<out>.staging/` beside the output folder. Changed files are
 written there; unchanged ones become hard links to the published files (same inode, same mtime: never
@@ -9,31 +9,26 @@ differ: no folder is made or deleted twice.
 
 A folder is replaced only when the build can prove it made it: it holds `.nojekyll` with this
 generator's text in it, or nothing at all but `.git`. A `.git` inside the output (a gh-pages
-checkout) is moved into the new site just before the swap, and moved back if the swap never happens.
-Where RENAME_EXCHANGE is missing (not Linux, or a file system without it), two renames take its
-place: then, for an instant, there is no site at all, but never a mix.
+checkout) is moved into the new site just before the swap, and moved back if the swap never happens
+(swap.py, which also says what happens where RENAME_EXCHANGE is missing).
 """
 
 from __future__ import annotations
 
-import ctypes
 import errno
-import functools
 import os
 import posixpath
 import re
 import shutil
 import stat
 from pathlib import Path
-from typing import Any
 
 from .errors import BuildError, BuildFailed
+from .swap import GIT, swap_folders
 
 MARKER = ".nojekyll"  # GitHub Pages: publish as is; its text says who made the folder
 # Output folders are recognised by this exact text: keep it as it is, or later builds refuse earlier ones.
 MARKER_TEXT = "Made by microsite (python build.py build). Every build replaces this whole folder.\n"
-GIT = ".git"  # kept across builds, never deleted: the output may be a gh-pages checkout
-_AT_FDCWD, _RENAME_NOREPLACE, _RENAME_EXCHANGE = -100, 1, 2
 _NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
@@ -217,7 +212,7 @@ class Output:
             os.rename(staging, out)  # the first build: nothing to swap with
         else:
             _sync(staging, out, outputs, known, published=True)
-            _swap(staging, out)
+            swap_folders(staging, out)
             if previous is not None:  # the staging folder is now the site this object published before
                 self.spare = previous
                 self.drift = {rel for rel, written in outputs.items() if written} | (previous ^ set(outputs))
@@ -355,51 +350,3 @@ def _remove_others(staging: Path, outputs: dict[str, bool]) -> None:
             rel = posixpath.join(rel_folder, name)
             if rel not in outputs:
                 os.unlink(os.path.join(folder, name))
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Exchange the staging folder with the output folder, carrying the output's .git across."""
-    git = out / GIT
-    carried = os.path.lexists(git)
-    if carried:
-        os.rename(git, staging / GIT)
-    try:
-        _exchange(staging, out)
-    except BaseException:
-        if carried:
-            os.rename(staging / GIT, git)
-        raise
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Swap two folders atomically; without RENAME_EXCHANGE, with two renames (a moment of no `b` at all)."""
-    try:
-        _renameat2(a, b, _RENAME_EXCHANGE)
-        return
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
-    aside = b.parent / f".{b.name}.aside"
-    os.rename(b, aside)
-    os.rename(a, b)
-    os.rename(aside, a)
-
-
-@functools.cache
-def _libc_renameat2() -> Any:
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
-
-
-def _renameat2(a: Path, b: Path, flags: int) -> None:
-    function = _libc_renameat2()
-    if function is None:
-        raise OSError(errno.ENOSYS, "renameat2 is not available")
-    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags) != 0:
-        code = ctypes.get_errno()
-        raise OSError(code, os.strerror(code), str(a), None, str(b))

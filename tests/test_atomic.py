@@ -23,12 +23,12 @@ import pytest
 
 from conftest import run_build, snapshot, tiny_files, write_project
 from hostile import run_isolated, tree_hash
-from microsite import write
+from microsite import swap, write
 from microsite.cli import main
 from microsite.pipeline import BuildOptions
 from microsite.serve import Preview
 
-MUTATING = ("open", "replace", "rename", "link", "unlink", "rmdir", "mkdir")  # and the swap, write._renameat2
+MUTATING = ("open", "replace", "rename", "link", "unlink", "rmdir", "mkdir")  # and the swap, swap._renameat2
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 
 
@@ -136,7 +136,7 @@ def counting(kill_at: int | None, counter: list[int]) -> Callable[[], None]:
     def install() -> None:
         for name in MUTATING:
             setattr(os, name, wrap(getattr(os, name), is_open=name == "open"))
-        write._renameat2 = wrap(write._renameat2)
+        swap._renameat2 = wrap(swap._renameat2)
         write.Output.prepare = phase(write.Output.prepare)
         write.Output.publish = phase(write.Output.publish)
     return install
@@ -231,7 +231,7 @@ def test_an_io_error_while_publishing_leaves_the_old_site_and_one_line(states: d
             def failing_sync(*args: Any, **kwargs: Any) -> None:  # fail inside the publish phase only
                 for name in ("link", "unlink", "rename", "mkdir", "replace"):
                     setattr(os, name, failing(getattr(os, name), counter, fail_at))
-                write._renameat2 = failing(write._renameat2, counter, fail_at)
+                swap._renameat2 = failing(swap._renameat2, counter, fail_at)
                 original(*args, **kwargs)
             write._sync = failing_sync
             return main(["--root", str(work), "build", "--no-search"])
@@ -336,8 +336,8 @@ def test_unchanged_files_keep_their_inode_and_mtime(make_project: Callable[..., 
 
 def test_the_swap_is_one_renameat2_exchange(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = write._renameat2
-    monkeypatch.setattr(write, "_renameat2", lambda a, b, flags: calls.append(flags) or original(a, b, flags))
+    original = swap._renameat2
+    monkeypatch.setattr(swap, "_renameat2", lambda a, b, flags: calls.append(flags) or original(a, b, flags))
     project = make_project()
     quiet(lambda: main(["--root", str(project), "build"]))
     assert calls == []  # the first build renames its staging folder into place
