@@ -343,7 +343,7 @@ def test_the_swap_is_one_renameat2_exchange(make_project: Callable[..., Path], m
     assert calls == []  # the first build renames its staging folder into place
     (project / "content/en/about/team.md").write_text("---\ntitle: Team\n---\nChanged.\n", encoding="utf-8")
     quiet(lambda: main(["--root", str(project), "build"]))
-    assert calls == [write._RENAME_EXCHANGE]
+    assert calls == [swap._RENAME_EXCHANGE]
 
 
 def test_read_only_site_and_cache_do_not_stop_a_build(make_project: Callable[..., Path]) -> None:
