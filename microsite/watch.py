@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 FOLDERS = ("content", "templates", "static")  # watched recursively; the other inputs are polled (see _top)
 TOP_LEVEL = ("site.yaml", *FOLDERS)
@@ -29,8 +29,6 @@ class FileEvents:
     """
 
     def __init__(self, root: Path, on_change: Callable[[], None]) -> None:
-        from watchfiles._rust_notify import RustNotify  # watchfiles documents it as its low-level API
-
         self.root, self.on_change = root, on_change
         self.failed = False  # the notifier stopped working: the server polls from then on
         self._resolved = root.resolve()
@@ -38,12 +36,17 @@ class FileEvents:
         self._paths: set[str] = set()
         self._complete = True  # False: something changed that the hint cannot name; the next take() says None
         self._stop = threading.Event()
-        folders = [str(self._resolved / name) for name in FOLDERS if (root / name).is_dir()]
         # Watching starts here, before the first build's full scan, so no edit falls between the two.
-        self._notify = RustNotify(folders, False, False, POLL_MS, True, True)
+        self._notify = self._watch_folders()
         self._top = _top_level(root)
         self.thread = threading.Thread(target=self._run, name="file-events", daemon=True)
         self.thread.start()
+
+    def _watch_folders(self) -> Any:
+        from watchfiles._rust_notify import RustNotify  # watchfiles documents it as its low-level API
+
+        folders = [str(self._resolved / name) for name in FOLDERS if (self.root / name).is_dir()]
+        return RustNotify(folders, False, False, POLL_MS, True, True)
 
     def take(self) -> set[str] | None:
         """Return the changed paths (as the preview's stats name them) since the last call; None for unknown."""
@@ -60,36 +63,41 @@ class FileEvents:
             self._notify.close()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
+        try:
+            while not self._stop.is_set():
                 changes = self._notify.watch(DEBOUNCE_MS, STEP_MS, POLL_MS, self._stop)
-            except Exception:  # noqa: BLE001 -- e.g. the kernel's watch limit: poll instead, never die
-                self.failed = True
-                self.on_change()
-                return
-            if changes == "timeout":
+                if changes == "timeout":
+                    self._look_at_top_level()
+                    continue
+                if isinstance(changes, str):  # "stop" (closing) or "signal"
+                    return
+                with self._lock:
+                    for _, path in changes:
+                        key = self._key(path)
+                        if key is None:
+                            self._complete = False
+                        else:
+                            self._paths.add(key)
                 self._look_at_top_level()
-                continue
-            if isinstance(changes, str):  # "stop" (closing) or "signal"
-                return
-            with self._lock:
-                for _, path in changes:
-                    key = self._key(path)
-                    if key is None:
-                        self._complete = False
-                    else:
-                        self._paths.add(key)
-            self._look_at_top_level()
+                self.on_change()
+        except Exception:  # noqa: BLE001 -- e.g. the kernel's watch limit: poll instead, never die
+            self.failed = True
             self.on_change()
 
     def _look_at_top_level(self) -> None:
-        """Notice site.yaml and the watched folders themselves changing (a replaced folder loses its watch)."""
+        """Notice site.yaml and the watched folders themselves changing: a folder that appears, goes or is
+        replaced is watched afresh (the old watch followed the old folder)."""
         now = _top_level(self.root)
-        if now != self._top:
-            self._top = now
-            with self._lock:
-                self._complete = False
-            self.on_change()
+        if now == self._top:
+            return
+        folders_changed = now[1:] != self._top[1:]
+        self._top = now
+        with self._lock:
+            self._complete = False
+        if folders_changed:
+            self._notify.close()
+            self._notify = self._watch_folders()  # an error here ends the thread's loop: the server polls
+        self.on_change()
 
     def _key(self, path: str) -> str | None:
         """Return `path` as the preview's stats spell it (under `root` as given), None if it is not under it."""
@@ -108,13 +116,15 @@ def start(root: Path, on_change: Callable[[], None]) -> FileEvents | None:
         return None
 
 
-def _top_level(root: Path) -> tuple[tuple[int, int, int, int] | None, ...]:
-    """Return what identifies each top-level input: its inode, size, mtime and type (None when missing)."""
-    found = []
+def _top_level(root: Path) -> tuple[tuple[int, ...] | None, ...]:
+    """Return what identifies each top-level input (None when missing): site.yaml's inode, size and mtime,
+    and which folder each watched folder is (its inode), not what it holds."""
+    found: list[tuple[int, ...] | None] = []
     for name in TOP_LEVEL:
         try:
             st = os.lstat(root / name)
-            found.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode))
         except OSError:
             found.append(None)
+            continue
+        found.append((st.st_ino, st.st_mode) if name in FOLDERS else (st.st_ino, st.st_size, st.st_mtime_ns))
     return tuple(found)

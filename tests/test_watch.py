@@ -159,3 +159,17 @@ def test_closing_stops_the_thread_and_gives_the_watch_back(project: Path) -> Non
         assert events is not None
         events.close()
         assert not events.thread.is_alive()
+
+
+def test_a_folder_made_later_is_watched_too(project: Path, events: watch.FileEvents) -> None:
+    shutil.rmtree(project / "static")
+    assert collect(events, lambda seen: False) is None  # static/ went: a full scan, once
+    (project / "static").mkdir()
+    assert collect(events, lambda seen: False) is None  # static/ is back: a full scan, and it is watched
+    sheet = project / "static/extra.css"
+    sheet.write_text("p { color: red }\n", encoding="utf-8")
+    assert collect(events, lambda seen: str(sheet) in seen) is not None
+    facts = project / "content/facts.yaml"  # a file replaced by a rename, as some editors save
+    facts.with_name("facts.yaml.new").write_text(facts.read_text(encoding="utf-8"), encoding="utf-8")
+    os.replace(facts.with_name("facts.yaml.new"), facts)
+    assert collect(events, lambda seen: str(facts) in seen) is not None
