@@ -71,6 +71,10 @@ class Preview(Builder):
         now = _stats(self.root) if now is None else now
         return sorted({path for path, _ in now.items() ^ self.good.items()})
 
+    def stale(self) -> bool:
+        """Return whether any input differs from what the last build or rebuild saw (a look at every file)."""
+        return _stats(self.root) != self.seen
+
     def rebuild(self, hint: set[str] | None = None) -> BuildResult | None:
         """Rebuild after edits: just the edited pages when that is enough, else a full (cached) build.
 

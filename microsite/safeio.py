@@ -86,6 +86,23 @@ def _megabytes(size: int) -> str:
     return f"{size / (1 << 20):.0f} MB" if size >= 1 << 20 else f"{size} bytes"
 
 
+NOT_UTF8_NAME = "the name is not UTF-8 (saved by a system using another encoding); rename it"
+
+
+def utf8_name(name: str) -> bool:
+    """Return whether a file name read from the disk was valid UTF-8 (else it holds surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(name: str) -> str:
+    """Return a file name for a message, its bytes that are not UTF-8 written as \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def walk_files(root: Path, top: Path, shown: str, skip_hidden: bool = True) -> Iterator[tuple[str, Path] | BuildError]:
     """Yield (relative path, path) of every file under `top` in name order, and an error for each refused entry.
 
@@ -112,6 +129,9 @@ def walk_files(root: Path, top: Path, shown: str, skip_hidden: bool = True) -> I
             if skip_hidden and entry.name.startswith("."):
                 continue
             rel = prefix + entry.name
+            if not utf8_name(entry.name):  # bytes Python could only keep as surrogates: no URL, no HTML can hold them
+                yield BuildError(f"{shown}/{shown_name(rel)}", None, NOT_UTF8_NAME)
+                continue
             if entry.is_symlink() and not inside(entry.path, real_root):
                 try:
                     os.stat(entry.path)

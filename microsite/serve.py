@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-from . import memo, watch
+from . import watch
 from .errorpage import error_page
 from .errors import BuildError, BuildFailed, unexpected_error
 from .pipeline import BuildOptions, BuildResult, build_lock
@@ -29,7 +29,7 @@ from .transdiff import DIFF_PREFIX, render_diff_page
 __all__ = ["Preview", "Rebuilds", "SiteApp", "resolve_request", "serve"]
 
 DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
-WATCH_INTERVAL_MS = 800  # how often livereload's watcher looks at the project's files
+WATCH_INTERVAL_MS = 800  # how often the preview looks at every input file, when it polls
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 MAX_SEGMENT = 255  # bytes in one path segment: longer names cannot exist on disk
 
@@ -218,8 +218,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     preview = Preview(root, options)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the error page's 500s: errors print once
-    watcher = Watcher()  # the polling watcher, whatever else is installed
-    LiveReloadHandler.watcher = watcher
+    LiveReloadHandler.watcher = Watcher()  # livereload's handler names its `filepath`; it never polls here
     try:  # before the first build, so a taken port is reported at once
         make_application(SiteApp(preview), args.host).listen(args.port, address=args.host)
     except OSError as exc:
@@ -259,17 +258,19 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             loop.remove_timeout(handle)
         pending[:] = [loop.call_later(DEBOUNCE_SECONDS, rebuild)]
 
+    def look() -> None:
+        if not rebuilds.running and preview.stale():
+            schedule()
+
     def poll() -> None:
-        """Look at every input file every WATCH_INTERVAL_MS: without file notifications, or once they fail."""
-        if polling:
-            return
-        for name in memo.INPUTS:
-            if (root / name).exists():
-                watcher.watch(str(root / name), schedule)
-        # Not LiveReloadHandler.start_tasks(): its poll also tells browsers to reload as soon as a file
-        # changes, before the rebuild. Here the watcher only calls schedule(); rebuild() sends the one reload.
-        polling.append(ioloop.PeriodicCallback(watcher.examine, WATCH_INTERVAL_MS))
-        polling[0].start()
+        """Look at every input file every WATCH_INTERVAL_MS: without file notifications, or once they fail.
+
+        Compared with what the last build saw, not with the previous look, so nothing that changed while
+        notifications were failing is missed.
+        """
+        if not polling:
+            polling.append(ioloop.PeriodicCallback(look, WATCH_INTERVAL_MS))
+            polling[0].start()
 
     def on_event() -> None:
         if events is not None and events.failed:

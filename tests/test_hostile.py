@@ -117,6 +117,16 @@ def link(rel: str, target: str) -> Setup:
     return make
 
 
+def latin1_named(rel: bytes, data: bytes = b"---\ntitle: Caf\xc3\xa9\n---\nA page.\n") -> Setup:
+    """Make a file whose name is Latin-1, not UTF-8 (as a copy from an old Windows share can be)."""
+    def make(project: Path, outside: Path) -> None:
+        path = os.fsencode(project) + b"/" + rel
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+    return make
+
+
 def chmod(rel: str, mode: int) -> Setup:
     def make(project: Path, outside: Path) -> None:
         os.chmod(project / rel, mode)
@@ -185,6 +195,13 @@ for name, rel in {"page": "content/en/x.md", "fact sheet": FACTS, "settings": SI
                   "template": "templates/page.html", "partial": "templates/partials/nav.html",
                   "static file": "static/site.js", "new static file": "static/fonts/x.woff2"}.items():
     CASES[f"FIFO as {name}"] = case(f"{rel}: {FIFO}", setup=fifo(rel))
+NOT_UTF8 = "the name is not UTF-8 (saved by a system using another encoding); rename it"
+CASES["page named in Latin-1"] = case(f"content/en/caf\\xe9.md: {NOT_UTF8}",
+                                      setup=latin1_named(b"content/en/caf\xe9.md"))
+CASES["folder named in Latin-1"] = case(f"content/zh/r\\xe9sum\\xe9: {NOT_UTF8}",
+                                        setup=latin1_named(b"content/zh/r\xe9sum\xe9/index.md"))
+CASES["static file named in Latin-1"] = case(f"static/\\xff.css: {NOT_UTF8}",
+                                             setup=latin1_named(b"static/\xff.css", b"p { color: red }"))
 CASES["socket as a page"] = case("content/en/sock.md: is a socket, not a regular file; only regular files are read",
                                  setup=unix_socket("content/en/sock.md"))
 CASES["folder as the fact sheet"] = case([f"{FACTS}: is a folder, not a regular file; only regular files are read",

@@ -80,3 +80,17 @@ def test_rebuild_failures_that_used_to_crash_reach_the_browser(serve: Callable[.
     page = server.wait_until_served("/en/", "Build failed", status=500)  # a KeyError once
     assert "string &#x27;fact_value&#x27;: unknown placeholder {nope}" in page.text
     assert "Traceback" not in server.output()
+
+
+def test_a_file_name_file_notifications_cannot_carry_still_reaches_the_browser(
+        serve: Callable[..., Served], make_project: Callable[..., Path]) -> None:
+    """watchfiles cannot name a Latin-1 file name: the server then polls, and the build's error is shown."""
+    project = make_project()
+    server = serve(project)
+    with open(bytes(project / "content/en") + b"/caf\xe9.md", "wb") as handle:
+        handle.write(b"---\ntitle: Cafe\n---\nA page.\n")
+    page = server.wait_until_served("/en/", "Build failed", status=500)
+    assert "content/en/caf\\xe9.md: the name is not UTF-8" in page.text
+    (project / "content/en/caf\udce9.md").unlink()  # the name as Python spells those bytes
+    server.wait_until_served("/en/", "firms", status=200)
+    assert "Traceback" not in server.output()

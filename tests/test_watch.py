@@ -173,3 +173,11 @@ def test_a_folder_made_later_is_watched_too(project: Path, events: watch.FileEve
     facts.with_name("facts.yaml.new").write_text(facts.read_text(encoding="utf-8"), encoding="utf-8")
     os.replace(facts.with_name("facts.yaml.new"), facts)
     assert collect(events, lambda seen: str(facts) in seen) is not None
+
+
+def test_a_name_that_is_not_utf8_makes_the_server_poll(project: Path, events: watch.FileEvents) -> None:
+    """watchfiles cannot name such a file; the preview then finds edits by polling, which reports the name."""
+    with open(os.fsencode(project / "content/en") + b"/bad\xff.md", "wb") as handle:
+        handle.write(b"---\ntitle: Bad\n---\n")
+    assert collect(events, lambda seen: False) is None
+    assert events.failed and events.take() is None  # from now on: every rebuild scans every input
