@@ -71,6 +71,10 @@ class Preview(Builder):
         now = _stats(self.root) if now is None else now
         return sorted({path for path, _ in now.items() ^ self.good.items()})
 
+    def has_links(self) -> bool:
+        """Return whether the inputs, as last seen, include a symlink (file notifications may not follow it)."""
+        return any(" -> " in path for path in self.seen)
+
     def stale(self) -> bool:
         """Return whether any input differs from what the last build or rebuild saw (a look at every file)."""
         return _stats(self.root) != self.seen
@@ -100,7 +104,7 @@ class Preview(Builder):
         That is when a folder appeared or went (what is inside it is not named), when a named path is not a
         regular file, or when the project has symlinks (notifications may not follow them).
         """
-        if not self.seen or any(" -> " in path for path in self.seen):
+        if not self.seen or self.has_links():
             return None
         stats = dict(self.seen)
         for path in paths:

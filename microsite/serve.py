@@ -237,6 +237,8 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         _print_errors(exc.errors, served=False)
 
     def done(changed: list[str], outcome: Any) -> None:
+        if preview.has_links():  # notifications may not follow a link: look at every file too
+            poll()
         if isinstance(outcome, list):
             _print_errors(outcome, served=preview.site is not None)
             LiveReloadHandler.reload_waiters("*")
@@ -277,7 +279,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             poll()
         schedule()
 
-    if events is None:
+    if events is None or preview.has_links():
         poll()
     base = preview.base_path
     for signum in (signal.SIGINT, signal.SIGTERM):

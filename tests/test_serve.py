@@ -564,3 +564,15 @@ def test_a_link_added_in_one_edit_is_checked_when_its_target_changes_later(previ
     assert [str(e) for e in preview.errors] == [
         f"content/en/index.md:{line}: link to '#our-people' on /en/about/team/: the page has no such heading or id; "
         "its ids: #our-staff"]
+
+
+def test_an_edit_behind_a_folder_linked_while_serving_is_seen(serve: Callable[..., Served],
+                                                             make_project: Callable[..., Path]) -> None:
+    """A link made while the preview runs is not followed by file notifications: the preview then polls too."""
+    project = make_project({"notes/ideas.md": "---\ntitle: Ideas\n---\nFirst idea.\n"})
+    server = serve(project)
+    (project / "content/en/notes").symlink_to("../../notes", target_is_directory=True)
+    server.wait_until_served("/en/notes/ideas/", "First idea.")
+    edit(project / "notes/ideas.md", lambda text: text.replace("First idea.", "Second idea, kw72."))
+    server.wait_until_served("/en/notes/ideas/", "Second idea, kw72.")
+    assert "Traceback" not in server.output()
