@@ -16,6 +16,7 @@ from .errors import BuildError, BuildFailed
 from .langdata import data_dates_key, latest_as_of
 from .listing import listing_context, section_children
 from .markdown import Result, markdown_key
+from .markdown.warm import fence_languages, load_lexers
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
 from .render import Renderer
@@ -295,6 +296,13 @@ def _work(batch: list[Job]) -> list[Outcome]:
     return outcomes
 
 
+def warm(state: RenderState, jobs: list[Job]) -> None:
+    """Do in the parent what each worker would otherwise do for itself: format the facts, load the lexers."""
+    state.renderer.langs  # noqa: B018 -- a cached property: Babel's data and every fact formatted, once
+    bodies = (page.body for job in jobs if job.kind == "page" and (page := state.site.page(job.lang, job.slug)))
+    load_lexers(fence_languages(bodies))
+
+
 def _batches(jobs: list[Job], size: int) -> Iterator[list[Job]]:
     for start in range(0, len(jobs), size):
         yield jobs[start:start + size]
@@ -312,6 +320,7 @@ def run_jobs(state: RenderState, jobs: list[Job], workers: int, progress: bool) 
         state.cache.flush()
     else:
         _WORKER_STATE[:] = [state]
+        warm(state, jobs)
         try:
             size = chunk_size(total, workers)
             with fork_pool(workers) as pool:

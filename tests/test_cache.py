@@ -239,3 +239,18 @@ def test_workers_leave_what_they_inherit_out_of_garbage_collection() -> None:
     with fork_pool(1) as pool:
         inherited = pool.apply(gc.get_freeze_count)
     assert inherited > 10_000 and gc.get_freeze_count() == 0  # the parent collects as before
+
+
+def test_the_parent_loads_the_lexers_pages_need_before_forking() -> None:
+    """Each worker would otherwise import and compile them for itself (microsite/markdown/warm.py)."""
+    from pygments.lexers.configs import TOMLLexer
+
+    from microsite.markdown.warm import fence_languages, load_lexers
+
+    bodies = ["Text.\n\n```toml\na = 1\n```\n", "> ~~~ Rust{2}\n> fn x() {}\n> ~~~\n", "```\nplain\n```\n",
+              "```ts:line-numbers {1}\nlet a\n```\n", "no fences at all"]
+    assert fence_languages(bodies) == {"toml", "Rust", "ts"}
+    if "_tokens" in TOMLLexer.__dict__:  # compiled by an earlier test: start as a fresh process would
+        delattr(TOMLLexer, "_tokens")
+    load_lexers(fence_languages(bodies) | {f"nonsense-{n}" for n in range(500)})  # names no lexer has: skipped
+    assert "_tokens" in TOMLLexer.__dict__
