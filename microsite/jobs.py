@@ -144,16 +144,23 @@ def _children_key(renderer: Renderer, slug: str, lang: str) -> str:
 
 def deps_fingerprint(deps: list[str] | tuple[str, ...], site: Site, renderer: Renderer) -> str:
     """Return a hash of the current state of everything a body referenced (facts, charts, linked pages)."""
+    known = renderer.dep_states  # pages share most of their deps: each is looked at once per build
     parts = []
     for dep in deps:
-        if dep.startswith("page:"):
-            lang, _, slug = dep[5:].partition("/")
-            parts.append(f"{dep}={renderer.resolve(lang, slug)}")
-        elif dep.startswith("file:"):  # a linked or shown file: whether it is published, its size and date
-            parts.append(f"{dep}={renderer.files.exists(dep[5:])}:{file_fingerprint(site.config, dep[5:])}")
-        else:
-            parts.append(f"{dep}={site.facts.fingerprint(dep)}")
+        state = known.get(dep)
+        if state is None:
+            state = known[dep] = _dep_state(dep, site, renderer)
+        parts.append(state)
     return digest("|".join(parts))
+
+
+def _dep_state(dep: str, site: Site, renderer: Renderer) -> str:
+    if dep.startswith("page:"):
+        lang, _, slug = dep[5:].partition("/")
+        return f"{dep}={renderer.resolve(lang, slug)}"
+    if dep.startswith("file:"):  # a linked or shown file: whether it is published, its size and date
+        return f"{dep}={renderer.files.exists(dep[5:])}:{file_fingerprint(site.config, dep[5:])}"
+    return f"{dep}={site.facts.fingerprint(dep)}"
 
 
 def reusable(job: Job, old: Outcome | None, out: Path, site: Site, renderer: Renderer) -> bool:

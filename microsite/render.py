@@ -39,6 +39,7 @@ class Renderer:
         self.config = site.config
         self.env = env
         self.converter = converter or Converter(site.config.markdown)
+        self.dep_states: dict[str, str] = {}  # what jobs.deps_fingerprint found for each dep in this build
         self._charts: dict[tuple[str, str], str] = {}
 
     def derive(self, site: Site, slugs: set[str]) -> "Renderer":
