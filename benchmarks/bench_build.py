@@ -19,161 +19,24 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import corpus_sections  # benchmarks/corpus_sections.py: --sections
 from corpus_markdown import add_markdown  # issue 12: notes, code, footnotes, tabs... in a share of the pages
+from measure import DISTURBED, QUIET, RETRY_BELOW, clean_env, run_measured, wait_for_quiet
+from report import Results, report, row
+from serve_timing import edit_page
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
 DEFAULT_KIT = REPO.parent / "shared" / "bench"
 SEED = 42
 ALL_TOOLS = ("ours", "hugo", "mkdocs", "pelican", "floor")
-TARGET_SIZES = (100, 1000, 4000)
-HUGO_TARGETS = {100: 1.5, 1000: 1.25, 4000: 1.25}  # issue 18: our clean build at most this many times Hugo's
-MB = 1_000_000
 GENERATOR = ("microsite", "templates", "static", "content/strings", "site.yaml", "build.py")  # what we time
-QUIET = 0.15  # before a timed command, wait until other processes use less than this share of the CPUs
-DISTURBED = 0.10  # a run during which others used more than this share of the CPUs is repeated
-RETRY_BELOW = 60  # ... when it took less than this many seconds
-
-
-# -- measuring one command (runs in a fresh wrapper process, so RUSAGE_CHILDREN covers only that command) --------
-
-def _descendants(pid: int) -> list[int]:
-    """Return `pid` and every process below it, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rpartition(")")[2].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
-
-
-def _memory_kb(pid: int) -> tuple[int, int]:
-    """Return (RSS, PSS) of one process in KiB, (0, 0) when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0, 0
-    values = dict(re.findall(r"^(Rss|Pss):\s+(\d+)", text, re.M))
-    return int(values.get("Rss", 0)), int(values.get("Pss", 0))
-
-
-def busy_seconds() -> float:
-    """Return the CPU seconds every process on the machine has used since boot (from /proc/stat)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for_quiet(limit: float = QUIET, longest: float = 30) -> None:
-    """Wait until the machine is nearly idle (other helpers' tests and browsers share it), at most `longest` s."""
-    cores, deadline = len(os.sched_getaffinity(0)), time.monotonic() + longest
-    while time.monotonic() < deadline:
-        before = busy_seconds()
-        time.sleep(0.5)
-        if (busy_seconds() - before) / (0.5 * cores) < limit:
-            return
-
-
-def measure_main(argv: list[str]) -> int:
-    """Run one command; print its wall time, exit code, peak RSS (largest process) and, sampled, the sum over all."""
-    sample = argv[0] == "--sample"
-    command = argv[1:] if sample else argv
-    peaks = {"rss": 0, "pss": 0}
-    busy_before, started = busy_seconds(), time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    done = threading.Event()
-
-    def sampler() -> None:
-        while not done.wait(0.05):
-            totals = [_memory_kb(pid) for pid in _descendants(child.pid)]
-            peaks["rss"] = max(peaks["rss"], sum(t[0] for t in totals))
-            peaks["pss"] = max(peaks["pss"], sum(t[1] for t in totals))
-
-    thread = threading.Thread(target=sampler, daemon=True)
-    if sample:
-        thread.start()
-    out, err = child.communicate()
-    seconds, busy = time.perf_counter() - started, busy_seconds() - busy_before
-    done.set()
-    if sample:
-        thread.join()
-    import resource
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # ru_maxrss: KiB on Linux
-    cpu = usage.ru_utime + usage.ru_stime
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "other_cpu": max(0.0, busy - cpu), "rc": child.returncode,
-                      "maxrss_kb": usage.ru_maxrss, "sum_rss_kb": peaks["rss"],
-                      "sum_pss_kb": peaks["pss"], "stdout": out.decode(errors="replace")[-4000:],
-                      "stderr": err.decode(errors="replace")[-4000:]}))
-    return 0
-
-
-@dataclass
-class Run:
-    """One measured command."""
-
-    seconds: float
-    cpu: float  # user + system seconds of every process
-    maxrss_mb: float
-    sum_rss_mb: float
-    sum_pss_mb: float
-    stdout: str
-    stderr: str
-    other_share: float = 0.0  # share of the machine's CPUs that other processes used meanwhile
-    attempts: int = 1
-
-
-def clean_env() -> dict[str, str]:
-    """Return the environment of measured commands: as on a user's machine, so bytecode is cached, no profiling."""
-    drop = ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONDONTWRITEBYTECODE")
-    return {k: v for k, v in os.environ.items() if k not in drop}
-
-
-def run_measured(script: str, cwd: Path, sample: bool = False, retries: int = 0) -> Run:
-    """Time a shell script in `cwd` once the machine is quiet; repeat a short run that others disturbed."""
-    best: Run | None = None
-    for attempt in range(1 + retries):
-        wait_for_quiet()
-        run = _run_once(script, cwd, sample)
-        run.attempts = attempt + 1
-        if best is None or run.other_share < best.other_share:
-            best = run
-        if run.other_share <= DISTURBED or run.seconds > RETRY_BELOW:
-            break
-    assert best is not None
-    best.attempts = run.attempts
-    return best
-
-
-def _run_once(script: str, cwd: Path, sample: bool) -> Run:
-    """Run a shell script in `cwd` inside a fresh wrapper process; fail loudly when it fails."""
-    wrapper = [sys.executable, str(Path(__file__).resolve()), "_measure", *(["--sample"] if sample else []),
-               "sh", "-c", script]
-    done = subprocess.run(wrapper, cwd=cwd, capture_output=True, text=True, env=clean_env())
-    if done.returncode != 0:
-        raise SystemExit(f"measuring wrapper failed for {script!r}:\n{done.stderr}")
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    if data["rc"] != 0:
-        raise SystemExit(f"FAILED (exit {data['rc']}) in {cwd}: {script}\n{data['stdout']}\n{data['stderr']}")
-    share = data["other_cpu"] / (max(data["seconds"], 1e-3) * len(os.sched_getaffinity(0)))
-    return Run(data["seconds"], data["cpu"], data["maxrss_kb"] * 1024 / MB, data["sum_rss_kb"] * 1024 / MB,
-               data["sum_pss_kb"] * 1024 / MB, data["stdout"], data["stderr"], share)
 
 
 # -- the corpus as a project of ours ---------------------------------------------------------------------------
@@ -261,80 +124,6 @@ def make_project(corpus: Path, project: Path) -> str:
 def _mkparent(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def edit_page(path: Path, original: str, marker: str) -> None:
-    """Change one page's body: add a paragraph carrying `marker`."""
-    path.write_text(original + f"\nA benchmark edit, {marker}.\n", encoding="utf-8")
-
-
-# -- the preview server, in-process (microsite.serve.Preview) ----------------------------------------------------
-
-def serve_main(argv: list[str]) -> int:
-    """Time one-page edits inside the preview server; print JSON (or 'available': false).
-
-    As `serve` does: the operating system names the edited file (microsite/watch.py), and the rebuild
-    re-stats only that. `samples` times the rebuild; `latencies` from the save to the page on disk,
-    which adds the notification's wait for the editor to finish saving (watch.STEP_MS).
-    """
-    root, page, jobs, edits = Path(argv[0]), argv[1], int(argv[2]) or None, int(argv[3])
-    sys.path.insert(0, str(REPO))
-    try:
-        from microsite import watch
-        from microsite.pipeline import BuildOptions
-        from microsite.serve import Preview
-        Preview.build, Preview.rebuild  # noqa: B018  (both must exist)
-    except (ImportError, AttributeError) as exc:
-        print(json.dumps({"available": False, "reason": f"{type(exc).__name__}: {exc}"}))
-        return 0
-    source = root / "content" / page
-    original = source.read_text(encoding="utf-8")
-    out = root / "out-serve"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(root / ".out-serve.staging", ignore_errors=True)
-    told = threading.Event()
-    events = watch.start(root, told.set)
-
-    def next_hint() -> set[str] | None:
-        """Wait for the notification naming the edited page; return every path named meanwhile."""
-        named: set[str] = set()
-        while events is not None and str(source) not in named:
-            if not told.wait(10):
-                raise SystemExit("serve: no file notification within 10 s of an edit")
-            told.clear()
-            taken = events.take()
-            if taken is None:
-                return None
-            named |= taken
-        return named if events is not None else None
-
-    preview = Preview(root, BuildOptions(out=out, jobs=jobs))
-    started = time.perf_counter()
-    preview.build()
-    first, samples, latencies, rendered = time.perf_counter() - started, [], [], []
-    try:
-        for i in range(edits):
-            source.write_text(original, encoding="utf-8")
-            preview.rebuild(next_hint())
-            marker = f"serve-edit-{os.getpid()}-{i}"
-            saved = time.perf_counter()
-            edit_page(source, original, marker)
-            hint = next_hint()
-            started = time.perf_counter()
-            result = preview.rebuild(hint)
-            samples.append(time.perf_counter() - started)
-            latencies.append(time.perf_counter() - saved)
-            rendered.append(getattr(result, "rendered", -1))
-            html = (out / page[:-3] / "index.html").read_text(encoding="utf-8")
-            if marker not in html:
-                raise SystemExit(f"serve: the edit of {page} did not reach {out}")
-    finally:
-        source.write_text(original, encoding="utf-8")
-        if events is not None:
-            events.close()
-    print(json.dumps({"available": True, "first": first, "samples": samples, "latencies": latencies,
-                      "rendered": rendered, "notifications": events is not None}))
-    return 0
 
 
 # -- the generators ---------------------------------------------------------------------------------------------
@@ -456,37 +245,6 @@ def verify(label: str, folder: Path, size: Size, layout: ModuleType) -> None:
 
 # -- the run ----------------------------------------------------------------------------------------------------
 
-@dataclass
-class Results:
-    """Every sample, by size and measurement."""
-
-    samples: dict[int, dict[str, list[float]]] = field(default_factory=dict)
-    memory: dict[int, dict[str, float]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    rendered: dict[int, dict[str, str]] = field(default_factory=dict)
-    repeated: int = 0  # runs timed again because other processes disturbed them
-    disturbed: list[str] = field(default_factory=list)  # runs still disturbed after the retries
-
-    def record(self, pages: int, name: str, run: Run) -> None:
-        """Keep one timed run: wall time, CPU time, peak memory, and whether others disturbed it."""
-        self.add(pages, name, run.seconds)
-        self.add(pages, f"{name} cpu", run.cpu)
-        self.add(pages, f"{name} maxrss", run.maxrss_mb)
-        self.repeated += run.attempts - 1
-        if run.other_share > DISTURBED:
-            self.disturbed.append(f"{name} at {pages:,} ({run.other_share:.0%} of the CPUs busy elsewhere)")
-
-    def add(self, pages: int, name: str, seconds: float) -> None:
-        self.samples.setdefault(pages, {}).setdefault(name, []).append(seconds)
-
-    def median(self, pages: int, name: str) -> float | None:
-        values = self.samples.get(pages, {}).get(name)
-        return statistics.median(values) if values else None
-
-    def runs(self, pages: int, name: str) -> int:
-        return len(self.samples.get(pages, {}).get(name, ()))
-
-
 def _rendered(stdout: str) -> str:
     match = re.search(r"\((\d+) rendered, (\d+) files written[,)]", stdout)
     return f"{match.group(1)} rendered, {match.group(2)} written" if match else "?"
@@ -542,7 +300,8 @@ def real_site(bench: Bench, repeats: int, results: Results) -> None:
 def serve_slot(bench: Bench, size: Size, results: Results, edits: int = 3) -> bool:
     """Time one-page edits inside the preview server; return False when it does not exist yet."""
     wait_for_quiet()
-    done = subprocess.run([bench.python, str(Path(__file__).resolve()), "_serve", str(size.ours), size.edit,
+    script = Path(__file__).resolve().with_name("serve_timing.py")
+    done = subprocess.run([bench.python, str(script), str(size.ours), size.edit,
                            str(bench.jobs or 0), str(edits)], capture_output=True, text=True, env=clean_env())
     if done.returncode != 0:
         raise SystemExit(f"serve benchmark failed:\n{done.stdout}\n{done.stderr}")
@@ -666,10 +425,10 @@ def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
                 f"Without the profiler: {plain.seconds:.2f} s wall, {plain.cpu:.2f} s CPU; "
                 f"with it: {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
     sections += [f"Own time (tottime) by area, {_total_time(stats_file):.1f} s in all:", "",
-                 _row(["area", "seconds", "share"]), _row(["---", "---", "---"])]
+                 row(["area", "seconds", "share"]), row(["---", "---", "---"])]
     areas = profile_areas(stats_file)
     total = sum(areas.values())
-    sections += [_row([name, f"{sec:.2f}", f"{sec / total:.0%}"]) for name, sec in areas.items()] + [""]
+    sections += [row([name, f"{sec:.2f}", f"{sec / total:.0%}"]) for name, sec in areas.items()] + [""]
     for order in ("tottime", "cumulative"):
         buffer = io.StringIO()
         pstats.Stats(str(stats_file), stream=buffer).sort_stats(order).print_stats(top)
@@ -692,140 +451,9 @@ def profile_size(bench: Bench, size: Size, top: int = 25) -> str:
     top_packages = sorted(packages.items(), key=lambda item: -item[1])[:15]
     sections += [f"Imports at startup (PYTHONPROFILEIMPORTTIME): {total / 1000:.0f} ms in all, of which "
                  f"{ours / 1000:.0f} ms in microsite's own modules. The costliest packages (cumulative):", "",
-                 _row(["package", "ms"]), _row(["---", "---"])]
-    sections += [_row([name, f"{us / 1000:.1f}"]) for name, us in top_packages]
+                 row(["package", "ms"]), row(["---", "---"])]
+    sections += [row([name, f"{us / 1000:.1f}"]) for name, us in top_packages]
     return "\n".join(sections) + "\n"
-
-
-# -- the report -------------------------------------------------------------------------------------------------
-
-def _s(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
-
-
-def _ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 1000:.0f} ms"
-
-
-def _ratio(a: float | None, b: float | None) -> str:
-    return "–" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
-
-
-def _mb(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f} MB"
-
-
-def report(results: Results, sizes: list[int], tools: list[str], repeats: int) -> str:
-    """Return the Markdown tables: clean builds, rebuilds, memory, targets."""
-    cores = len(os.sched_getaffinity(0))
-    floors = ["floor 1p", f"floor {cores}p"] if "floor" in tools else []
-    others = [t for t in ("hugo", "mkdocs", "pelican") if t in tools] + floors
-    names = {"hugo": "Hugo", "mkdocs": "MkDocs + i18n", "pelican": "Pelican"}
-    m = results.median
-    lines = ["### Clean builds (median wall time; output and .cache/ deleted inside the timed command)", ""]
-    head = ["pages per language", "ours", *[names.get(t, t) for t in others]]
-    ratios = [("ours / Hugo", "ours", "hugo"), ("MkDocs / ours", "mkdocs", "ours"),
-              ("Pelican / ours", "pelican", "ours"), *[(f"ours / {f}", "ours", f) for f in floors]]
-    ratios = [r for r in ratios if r[1] in tools + floors and r[2] in tools + floors]
-    lines += [_row(head + [r[0] for r in ratios]), _row(["---"] * (len(head) + len(ratios)))]
-    for n in sizes:
-        cells = [f"{n:,}", _s(m(n, "ours"))] + [_s(m(n, t)) + _runs(results, n, t, repeats) for t in others]
-        lines.append(_row(cells + [_ratio(m(n, a), m(n, b)) for _, a, b in ratios]))
-    lines += ["", "### CPU time of the same clean builds (user + system, every process; median)", "",
-              "Less disturbed than wall time by other work on a shared machine, but blind to parallelism.", "",
-              _row(["pages per language", "ours", *[names.get(t, t) for t in others], "ours / Hugo"]),
-              _row(["---"] * (3 + len(others)))]
-    for n in sizes:
-        cells = [_s(m(n, f"{t} cpu")) for t in ["ours", *others]]
-        lines.append(_row([f"{n:,}", *cells, _ratio(m(n, "ours cpu"), m(n, "hugo cpu"))]))
-    lines += ["", "### Rebuilds (ours; median)", "",
-              _row(["pages per language", "no change (CLI)", "one-page edit (CLI)", "one-page edit (serve)",
-                    "save to page on disk (serve)", "no change / Hugo clean",
-                    "what the edit re-rendered (CLI; serve)"]), _row(["---"] * 7)]
-    for n in sizes:
-        done = results.rendered.get(n, {})
-        lines.append(_row([f"{n:,}", _s(m(n, "no-change")), _s(m(n, "edit cli")), _ms(m(n, "edit serve")),
-                           _ms(m(n, "edit serve latency")), _ratio(m(n, "no-change"), m(n, "hugo")),
-                           f"{done.get('edit cli', '–')}; {done.get('edit serve', 'n/a')}"]))
-    lines += ["", "### Search index (Pagefind, extended: part of our builds above; median)", "",
-              _row(["pages per language", "index time (clean build)", "share of the clean build",
-                    "clean build without it", "without it / Hugo", "one-page edit (CLI) without it"]),
-              _row(["---"] * 6)]
-    for n in sizes:
-        lines.append(_row([f"{n:,}", _s(m(n, "search index")), _ratio(m(n, "search index"), m(n, "ours")),
-                           _s(_minus(m(n, "ours"), m(n, "search index"))),
-                           _ratio(_minus(m(n, "ours"), m(n, "search index")), m(n, "hugo")),
-                           _s(_minus(m(n, "edit cli"), m(n, "edit cli index")))]))
-    if results.runs(0, "real site"):
-        lines += ["", "### The real site (content/ of this repository, clean build; median)", "",
-                  _row(["ours", "ours without the search index", "Hugo, 100-page corpus"]), _row(["---"] * 3),
-                  _row([_s(m(0, "real site")), _s(_minus(m(0, "real site"), m(0, "real site index"))),
-                        _s(m(100, "hugo"))])]
-    lines += ["", "### Peak memory of a clean build", "",
-              _row(["pages per language", "ours: largest process", "ours: all processes (RSS sum)",
-                    "ours: all processes (PSS sum)", "ours --no-search: largest", "ours --no-search: all (PSS)",
-                    *[names.get(t, t) for t in others]]),
-              _row(["---"] * (6 + len(others)))]
-    for n in sizes:
-        mem = results.memory.get(n, {})
-        peak = [_mb(max(results.samples.get(n, {}).get(f"{t} maxrss", [0])) or None) for t in others]
-        lines.append(_row([f"{n:,}", _mb(mem.get("maxrss")), _mb(mem.get("sum_rss")), _mb(mem.get("sum_pss")),
-                           _mb(mem.get("maxrss_no_search")), _mb(mem.get("sum_pss_no_search")), *peak]))
-    lines += ["", "### Targets (issue 18)", "", _row(["target", "pages per language", "measured", "result"]),
-              _row(["---"] * 4)]
-    lines += [_row(r) for r in targets(results, sizes)]
-    return "\n".join(lines)
-
-
-def _runs(results: Results, n: int, tool: str, repeats: int) -> str:
-    runs = results.runs(n, tool)
-    return f" ({runs} run{'s' if runs != 1 else ''})" if runs and runs != repeats else ""
-
-
-def _minus(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def targets(results: Results, sizes: list[int]) -> list[list[str]]:
-    """Return one row per target and size: measured value and pass/fail."""
-    m = results.median
-    rows = []
-
-    def check(name: str, n: int, value: float | None, limit: float, shown: Callable[[float], str],
-              at_least: bool = False) -> None:
-        if value is None:
-            rows.append([name, f"{n:,}", "not measured", "–"])
-            return
-        ok = value >= limit if at_least else value <= limit
-        rows.append([name, f"{n:,}", shown(value), "pass" if ok else "**FAIL**"])
-
-    ratio = lambda a, b: None if a is None or b is None else a / b  # noqa: E731
-    times = lambda v: f"{v:.2f}×"  # noqa: E731
-    ms = lambda v: f"{v * 1000:.0f} ms"  # noqa: E731
-    for n in [s for s in sizes if s in TARGET_SIZES]:
-        limit = HUGO_TARGETS[n]
-        without = _minus(m(n, "ours"), m(n, "search index"))
-        check(f"clean build ≤ {limit:g}× Hugo", n, ratio(m(n, "ours"), m(n, "hugo")), limit, times)
-        check(f"clean build ≤ {limit:g}× Hugo, search index apart", n, ratio(without, m(n, "hugo")), limit, times)
-        check("clean build ≥ 2× faster than Pelican", n, ratio(m(n, "pelican"), m(n, "ours")), 2.0, times, True)
-        check("clean build ≥ 2× faster than Pelican, search index apart", n, ratio(m(n, "pelican"), without), 2.0,
-              times, True)
-    if 1000 in sizes:
-        check("one-page edit on the command line ≤ 0.3 s", 1000, m(1000, "edit cli"), 0.3, _s)
-        check("one-page edit on the command line ≤ 0.3 s, search index apart", 1000,
-              _minus(m(1000, "edit cli"), m(1000, "edit cli index")), 0.3, _s)
-    for n in [s for s in sizes if s in (1000, 4000)]:
-        check("one-page edit in serve ≤ 50 ms", n, m(n, "edit serve"), 0.050, ms)
-    if 4000 in sizes:
-        mem = results.memory.get(4000, {})
-        check("peak memory ≤ 250 MB (all processes, PSS)", 4000, mem.get("sum_pss"), 250, lambda v: f"{v:.0f} MB")
-        check("peak memory ≤ 250 MB (all processes, PSS), --no-search", 4000, mem.get("sum_pss_no_search"), 250,
-              lambda v: f"{v:.0f} MB")
-    return rows
 
 
 def machine() -> str:
@@ -872,10 +500,6 @@ def versions(bench: Bench, tools: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the benchmark, print and record the tables."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["_measure"]:
-        return measure_main(argv[1:])
-    if argv[:1] == ["_serve"]:
-        return serve_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="pages per language (default: 100 1000)")
     parser.add_argument("--repeats", type=int, default=3, help="timed rounds per size, tools alternating (default: 3)")
