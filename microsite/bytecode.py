@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .model import digest
+from .safeio import read_cache_file
 
 MAX_BYTES = 4 * 1024 * 1024  # far beyond any compiled template
 
@@ -32,7 +32,7 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
         return self.folder / f"{bucket.key}.jinja"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = _read_regular(self._path(bucket))
+        data = read_cache_file(self._path(bucket), MAX_BYTES)
         if data is None:
             return
         check, _, payload = data.partition(b"\n")
@@ -48,7 +48,7 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
 
     def load_analysis(self, key: str) -> Any | None:
         """Return what was kept under `key` by dump_analysis (JSON values), or None."""
-        data = _read_regular(self.folder / f"{key}.meta")
+        data = read_cache_file(self.folder / f"{key}.meta", MAX_BYTES)
         check, _, payload = (data or b"").partition(b"\n")
         if data is None or check != digest(payload).encode():
             return None
@@ -72,24 +72,6 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
                 tmp.unlink()
             except OSError:
                 pass
-
-
-def _read_regular(path: Path) -> bytes | None:
-    """Return the bytes of a regular file of sane size at `path`, or None for anything else."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:

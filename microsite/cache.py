@@ -16,6 +16,7 @@ from typing import Any
 
 from . import __version__
 from .model import digest
+from .safeio import read_cache_file
 
 CACHE_DIR = ".cache"
 CACHE_VERSION = f"{__version__}/3"
@@ -153,10 +154,8 @@ def manifest_path(root: Path, out: Path) -> Path:
 
 def load_manifest(root: Path, out: Path) -> dict[str, dict[str, Any]]:
     """Return the last build's outputs (path -> key, hash, stat, deps), or {} when unusable."""
-    try:
-        data = _unpack(manifest_path(root, out).read_bytes())
-    except OSError:
-        return {}
+    raw = read_cache_file(manifest_path(root, out))
+    data = _unpack(raw) if raw is not None else None
     return data if isinstance(data, dict) else {}
 
 

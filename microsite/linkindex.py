@@ -39,8 +39,9 @@ class IncomingLinks:
 
     def pages_to_check(self, site: Site, slugs: set[str]) -> list[Page]:
         """Return the pages of `slugs` and every page linking to one of them, in the site's order."""
-        keys = {(code, slug) for slug in slugs for code in site.config.codes}
+        pages = {(p.lang, p.slug): p for slug in slugs for p in site.pages_of(slug)}
         for slug in slugs:
-            keys |= self._into.get(slug, set())
-        pages = (site.page(lang, slug) for lang, slug in keys)
-        return sorted((p for p in pages if p is not None), key=lambda p: (p.slug, p.lang))
+            for lang, source in self._into.get(slug, ()):
+                if (page := site.page(lang, source)) is not None:
+                    pages[lang, source] = page
+        return sorted(pages.values(), key=lambda p: (p.slug, p.lang))

@@ -1,7 +1,7 @@
 """The no-change shortcut: if no input file changed size or mtime since the last good build, skip it.
 
-Only the standard library is imported here, so an up-to-date check costs a few milliseconds.
-Like git's index, a file changed within a second of being recorded is not trusted: the next
+Only the standard library (and safeio's reader) is imported here, so an up-to-date check costs a few
+milliseconds. Like git's index, a file changed within a second of being recorded is not trusted: the next
 build then takes the full path, which compares content hashes.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .gitdates import head_files
+from .safeio import read_cache_file
 
 INPUTS = ("site.yaml", "content", "templates", "static")
 DEPENDENCIES = ("markdown", "jinja2", "yaml", "babel", "pymdownx", "pygments", "PIL", "pagefind_bin_extended", "rcssmin",
@@ -148,9 +149,10 @@ def output_stats(out: Path, files: dict[str, list[int]]) -> dict[str, list[int]]
 
 def up_to_date(root: Path, out: Path, settings: str) -> dict[str, Any] | None:
     """Return the last build's summary if nothing it read has changed and its output is intact."""
+    raw = read_cache_file(_memo_path(root, out))
     try:
-        memo = json.loads(_memo_path(root, out).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        memo = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except ValueError:  # UnicodeDecodeError too
         return None
     if not isinstance(memo, dict) or memo.get("key") != _key(snapshot(root), settings):
         return None

@@ -106,6 +106,10 @@ class Site:
         """Return the page with this language and slug, if it exists."""
         return self._index.get((lang, slug))
 
+    def pages_of(self, slug: str) -> list[Page]:
+        """Return the page of `slug` in every language that has it, in the order of the languages."""
+        return [page for code in self.config.codes if (page := self._index.get((code, slug))) is not None]
+
     def twin(self, page: Page, lang: str) -> Page | None:
         """Return the same page in another language."""
         return self._index.get((lang, page.slug))

@@ -20,6 +20,7 @@ from typing import Any
 
 from .cache import CACHE_DIR, _pack, _unpack, _write_atomic, code_digest
 from .model import Page, digest
+from .safeio import read_cache_file
 
 FILE = "pages.json"
 SETTLED_SECONDS = 2.0  # a file this recently changed may change again without its mtime showing it
@@ -46,10 +47,8 @@ def _identity(path: str) -> list[int] | None:
 
 def load(root: Path, extra_keys: tuple[str, ...]) -> Reuse:
     """Return the parsed pages whose files did not change since they were kept ({} when there are none)."""
-    try:
-        payload = _unpack((root / CACHE_DIR / FILE).read_bytes())
-    except OSError:
-        return {}
+    raw = read_cache_file(root / CACHE_DIR / FILE)
+    payload = _unpack(raw) if raw is not None else None
     if not isinstance(payload, dict) or payload.get("key") != _key(extra_keys):
         return {}
     reuse: Reuse = {}

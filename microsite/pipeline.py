@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -152,14 +154,19 @@ def build_lock(root: Path) -> Iterator[None]:
     lock_dir = root / CACHE_DIR
     try:
         lock_dir.mkdir(exist_ok=True)
-        handle = open(lock_dir / "build.lock", "w")
+        # Without blocking and without following a link: a FIFO or a link put at this name must not hang a build.
+        fd = os.open(lock_dir / "build.lock", os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o644)
     except (FileExistsError, NotADirectoryError):
         raise BuildFailed([BuildError(CACHE_DIR, None, "is not a folder; delete it (it only holds what builds "
                                                        "can make again)")]) from None
     except OSError as exc:
+        if exc.errno in (errno.ENXIO, errno.ELOOP, errno.EISDIR):  # a FIFO, a symlink, a folder at the lock's name
+            message = "is not a regular file; delete it (.cache/ only holds what builds can make again)"
+            raise BuildFailed([BuildError(f"{CACHE_DIR}/build.lock", None, message)]) from None
         raise BuildFailed([BuildError(CACHE_DIR, None, f"cannot write here ({exc.strerror}); builds keep "
                                                        "their lock and cache in .cache/")]) from None
-    with handle:
+    with os.fdopen(fd, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -246,7 +253,7 @@ class Builder:
             scope = None if extras else {job.slug for job in jobs}
             looked_at = None
             if scope is not None and self.incoming is not None:  # the preview's partial rebuild
-                self.incoming.update((p for slug in scope for p in _pages_of(site, slug)), fresh)
+                self.incoming.update((p for slug in scope for p in site.pages_of(slug)), fresh)
                 looked_at = self.incoming.pages_to_check(site, scope)
             link_problems = (check_links(site, outcomes, renderer.files, scope, looked_at)
                              + check_anchors(site, outcomes, scope, looked_at))
@@ -290,10 +297,6 @@ class Builder:
         """Write the manifest of the last build to .cache/ (the preview server does this when it stops)."""
         if self.options.cache and self.records is not None:
             save_manifest(self.root, self.out, {path: o.to_entry() for path, o in self.records.items()})
-
-
-def _pages_of(site: Site, slug: str) -> list[Page]:
-    return [page for code in site.config.codes if (page := site.page(code, slug)) is not None]
 
 
 def page_refs(site: Site, outcomes: dict[str, Outcome]) -> dict[tuple[str, str], set[str]]:

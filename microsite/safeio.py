@@ -77,6 +77,29 @@ def read_input(root: Path, path: Path, shown: str, limit: int = MAX_TEXT_BYTES) 
         os.close(fd)
 
 
+def read_cache_file(path: Path, limit: int = MAX_STATIC_BYTES) -> bytes | None:
+    """Return the bytes of a file a build wrote into .cache/, or None for anything else at that name.
+
+    Not a symlink (not followed), a regular file (opened without blocking, so a FIFO cannot hang a build),
+    at most `limit` bytes. A cache that is missing or odd is simply not used: the build makes it again.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_text(root: Path, path: Path, shown: str) -> str:
     """Return one input file as text (UTF-8, see decode_utf8), refused as read_input refuses it."""
     return decode_utf8(read_input(root, path, shown), shown)

@@ -258,6 +258,9 @@ CASES["unreadable template folder"] = case("templates/partials: cannot read this
 CASES["a page too large"] = case("content/en/huge.md: too large (11 MB; the limit is 8 MB)", setup=big_page)
 CASES[".cache is a file"] = case(".cache: is not a folder; delete it (it only holds what builds can make again)",
                                  setup=cache_is_a_file)
+LOCK = ".cache/build.lock: is not a regular file; delete it (.cache/ only holds what builds can make again)"
+CASES["FIFO as the build lock"] = case(LOCK, setup=fifo(".cache/build.lock"))
+CASES["folder as the build lock"] = case(LOCK, setup=replace_with_folder(".cache/build.lock"))
 
 # -- output folders the build must not replace -------------------------------------------------------------
 

@@ -219,3 +219,42 @@ def test_a_damaged_template_analysis_is_never_trusted(make_project, damage: str)
     assert "<!-- switch v2 -->" in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
     build(project, out="clean", cache=False)
     assert snapshot(project / "site") == snapshot(project / "clean")
+
+
+@pytest.mark.parametrize("name", ["pages.json", "manifest", "memo", "templates"])
+def test_a_fifo_in_the_cache_never_hangs_a_build(make_project, tmp_path: Path, name: str) -> None:
+    """What sits at a cache file's name is read only if it is a regular file, opened without blocking."""
+    from conftest import run_build
+
+    project = make_project()
+    age(project)
+    assert run_build(project, "--no-search").returncode == 0
+    assert run_build(project, "--no-search").returncode == 0  # settled inputs: the memo is written too
+    cache = project / ".cache"
+    if name == "templates":
+        targets = sorted((cache / "templates").glob("*.meta"))
+    else:
+        targets = sorted(cache.glob(f"{name.split('.')[0]}*.json"))
+    assert targets, f"no {name} in {sorted(p.name for p in cache.iterdir())}"
+    for path in targets:
+        path.unlink()
+        os.mkfifo(path)
+    (project / TEAM).write_text("---\ntitle: Team\n---\nThe crew.\n", encoding="utf-8")
+    done = run_build(project, "--no-search", timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "The crew." in (project / "site/en/about/team/index.html").read_text(encoding="utf-8")
+
+
+def test_a_symlinked_build_lock_is_refused_and_its_target_left_whole(make_project, tmp_path: Path) -> None:
+    """Opening the lock for writing once followed a link, truncating whatever it pointed at."""
+    from conftest import run_build
+
+    project = make_project()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    (project / ".cache").mkdir(exist_ok=True)
+    (project / ".cache/build.lock").symlink_to(precious)
+    done = run_build(project, "--no-search", timeout=60)
+    assert done.returncode == 1 and done.stderr.splitlines()[0] == (
+        ".cache/build.lock: is not a regular file; delete it (.cache/ only holds what builds can make again)")
+    assert precious.read_text(encoding="utf-8") == "keep me\n" and not (project / "site").exists()

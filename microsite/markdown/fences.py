@@ -14,7 +14,7 @@ from markdown.preprocessors import Preprocessor
 
 FENCE_RE = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _PLAIN_INFO = re.compile(r"^[ \t]*[\w#.+-]*[ \t]*$")
-_LANG = re.compile(r"[ \t]*\.?(?P<lang>[\w#+-][\w#.+-]*)")
+LANG_RE = re.compile(r"[ \t]*\.?(?P<lang>[\w#+-][\w#.+-]*)")  # a fence header's language
 _TOKEN = re.compile(r"""[ \t]*(?:
       \{(?P<lines>[\d,\s-]*)\}                                   # {1,4-6}: highlighted lines
     | :(?P<numbers>line-numbers|no-line-numbers)(?:=(?P<start>\d+))?   # VitePress line numbers
@@ -50,7 +50,7 @@ def rewrite_info(info: str) -> str:
     """Return a fence header's info string in superfences' form (unchanged when it already is)."""
     if _PLAIN_INFO.match(info) or info.lstrip().startswith("{"):
         return info
-    lang_match = _LANG.match(info)
+    lang_match = LANG_RE.match(info)
     lang = lang_match["lang"] if lang_match else ""
     rest = info[lang_match.end():] if lang_match else info
     options: dict[str, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .fences import _LANG, FENCE_RE
+from .fences import FENCE_RE, LANG_RE
 
 
 def fence_languages(bodies: Iterable[str]) -> set[str]:
@@ -21,7 +21,7 @@ def fence_languages(bodies: Iterable[str]) -> set[str]:
             continue
         for line in body.splitlines():
             match = FENCE_RE.match(line)
-            if match and (lang := _LANG.match(match.group("info"))):
+            if match and (lang := LANG_RE.match(match.group("info"))):
                 found.add(lang.group("lang"))
     return found
 
