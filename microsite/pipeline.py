@@ -266,8 +266,9 @@ class Builder:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
                 outcomes.update(copy_assets(state))
-                index = search_outputs(state, outcomes, [job.out_path for job in jobs if job.kind == "page"],
-                                       options.search and not options.throwaway, options.preview)
+                indexed = {job.out_path: site.config.language(job.lang).html_lang for job in jobs if job.kind == "page"}
+                index = search_outputs(state, outcomes, indexed, options.search and not options.throwaway,
+                                       options.preview, options.jobs or os.cpu_count() or 1)
                 outcomes.update(index.outcomes)
             written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)
             removed = sorted(set(previous) - set(outcomes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -170,3 +171,113 @@ def test_a_failing_pagefind_is_reported_with_its_last_words(make_project, tmp_pa
 def test_the_entry_file_is_published_after_the_files_it_names():
     paths = ["en/index.html", ENTRY, "pagefind/pagefind.en_1.pf_meta", "pagefind/index/en_1.pf_index"]
     assert sorted(paths, key=publish_order)[-1] == ENTRY
+
+
+def bundle_stats(site: Path) -> dict[str, tuple[int, int]]:
+    """Return each index file's inode and modification time: a file kept from the last build keeps both."""
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+
+def logging_pagefind(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """Return the environment for a Pagefind that logs the pages of each run (one line per run), and the log."""
+    from microsite.searchindex import pagefind_binary
+    log, wrapper = tmp_path / "runs.log", tmp_path / "pagefind"
+    wrapper.write_text(f"#!/bin/sh\n(cd \"$2\" && find . -name '*.html' | sort | tr '\\n' ' '; echo) >> '{log}'\n"
+                       f"exec '{pagefind_binary()}' \"$@\"\n", encoding="utf-8")
+    wrapper.chmod(0o755)
+    return {BINARY_ENV: str(wrapper)}, log
+
+
+def runs(log: Path) -> list[list[str]]:
+    """Return the URLs of the pages each logged Pagefind run indexed."""
+    return [sorted(path[1:].removesuffix("index.html") for path in line.split())
+            for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_an_edit_reindexes_only_its_language_and_equals_a_clean_build(make_project, tmp_path):
+    project, (env, log) = make_project(), logging_pagefind(tmp_path)
+    assert run_with(project, env).returncode == 0
+    site = project / "site"
+    before, entry = bundle_stats(site), json.loads((site / ENTRY).read_text(encoding="utf-8"))
+    assert sorted(runs(log)) == [["/en/", "/en/about/", "/en/about/team/", "/en/figures/"],
+                                 ["/zh/", "/zh/about/", "/zh/figures/"]]  # one run per language
+    log.unlink()
+    page = project / "content/en/about/team.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nQuixotically new words.\n", encoding="utf-8")
+    result = run_with(project, env)
+    assert result.returncode == 0 and "search index" in result.stdout, result.stderr
+    assert runs(log) == [["/en/", "/en/about/", "/en/about/team/", "/en/figures/"]]
+    after, new_entry = bundle_stats(site), json.loads((site / ENTRY).read_text(encoding="utf-8"))
+    assert new_entry["languages"]["zh-cn"] == entry["languages"]["zh-cn"]
+    assert new_entry["languages"]["en"]["hash"] != entry["languages"]["en"]["hash"]
+    zh_files = [path for path in before if "zh-cn" in path]
+    assert zh_files and all(after[path] == before[path] for path in zh_files)  # the same files, not rewritten
+    assert "Quixotically new words." in indexed(site)["/en/about/team/"]["content"]
+    result = run_build(project, "--out", str(tmp_path / "clean"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == snapshot(tmp_path / "clean")
+
+
+def test_a_damaged_index_file_is_made_again_with_its_whole_language(make_project, tmp_path):
+    project = make_project()
+    site = build(project)
+    zh_meta = next((site / "pagefind").glob("pagefind.zh-cn_*.pf_meta"))
+    zh_meta.write_bytes(b"damaged")
+    page = project / "content/en/about/team.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0 and "search index" in result.stdout, result.stderr
+    assert zh_meta.read_bytes() != b"damaged"
+    result = run_build(project, "--out", str(tmp_path / "clean"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == snapshot(tmp_path / "clean")
+
+
+def test_a_language_given_up_takes_its_index_with_it(make_project, tmp_path):
+    project = make_project()
+    site = build(project)
+    config = project / "site.yaml"
+    zh = "  - {code: zh, html_lang: zh-CN, name: 中文, locale: zh_Hans_CN, compact_numbers: true}\n"
+    assert zh in config.read_text(encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(zh, ""), encoding="utf-8")
+    shutil.rmtree(project / "content/zh")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    entry = json.loads((site / ENTRY).read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"] and not list((site / "pagefind").rglob("*zh-cn*"))
+    result = run_build(project, "--out", str(tmp_path / "clean"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == snapshot(tmp_path / "clean")
+
+
+def test_kept_parts_that_do_not_make_a_whole_index_are_not_published(tmp_path):
+    """Two languages sharing a wasm file: the one that brought it is gone, the other is kept without it."""
+    from types import SimpleNamespace
+
+    from microsite.jobs import Outcome
+    from microsite.searchindex import Page, language_keys, plan_index, stage_bundles
+    from microsite.write import Writer
+
+    out, staging = tmp_path / "site", tmp_path / "staging"
+    (out / "pagefind").mkdir(parents=True)
+    staging.mkdir()
+    (out / "us").mkdir()
+    (out / "us/index.html").write_text("<html lang=en-US></html>", encoding="utf-8")
+    pages = [Page("us/index.html", "en-US", "h1", out / "us/index.html")]
+    us_key = language_keys(pages)["en-us"]
+    entry = {"version": "1.5.2", "languages": {"en": {"hash": "en_1", "wasm": "en", "page_count": 1},
+                                               "en-us": {"hash": "en-us_2", "wasm": "en", "page_count": 1}}}
+    files = {"pagefind/pagefind.js": "", "pagefind/pagefind-worker.js": "", "pagefind/wasm.unknown.pagefind": "",
+             "pagefind/wasm.en.pagefind": "en:old", "pagefind/pagefind.en_1.pf_meta": "en:old",
+             "pagefind/pagefind.en-us_2.pf_meta": us_key, ENTRY: "whole:old"}
+    previous = {}
+    for path, key in files.items():
+        (out / path).write_text(json.dumps(entry) if path == ENTRY else path, encoding="utf-8")
+        st = (out / path).stat()
+        previous[path] = Outcome(path, key, "hash", st.st_size, st.st_mtime_ns)
+    plan = plan_index(previous, out, pages)
+    assert plan is not None and not plan.todo and "pagefind/pagefind.en-us_2.pf_meta" in plan.kept
+    state = SimpleNamespace(previous=previous, out=out, writer=Writer(staging))
+    assert stage_bundles(state, plan, tmp_path) is None  # en-us needs wasm.en, which left with en
+    assert not list(staging.rglob("*"))

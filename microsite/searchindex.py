@@ -1,0 +1,257 @@
+"""The Pagefind bundle, made one language at a time: only languages whose pages changed are indexed again.
+
+Pagefind keeps a separate index per `<html lang>` (its files are named after the language and a hash of the
+index) and has no incremental mode, so this module runs it once per language, in parallel, and merges the
+runs' entry files. A one-page edit re-indexes that page's language; the other languages' files stay as
+published. Which files belong to which language is in each file's outcome key (`lang:hash of its pages`);
+the runtime files every run writes alike (pagefind.js, the worker, the wasm) are shared. Whatever the
+reused parts, the bundle is checked whole before it is kept: every language in the entry file has its
+metadata and its wasm, or every language is indexed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from .errors import BuildError, BuildFailed
+from .model import digest
+
+if TYPE_CHECKING:
+    from .jobs import Outcome, RenderState
+
+BUNDLE = "pagefind/"  # the bundle's folder in the output; static/search.js loads BUNDLE + "pagefind.js"
+ENTRY = BUNDLE + "pagefind-entry.json"  # names every other index file: published last
+# Pagefind's ready-made interfaces and highlighter: the site uses the JS API with its own small UI instead.
+UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
+SHARED = {BUNDLE + name for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")}
+META = re.compile(re.escape(BUNDLE) + r"pagefind\.(.+)\.pf_meta")  # one per indexed language: its hash
+TIMEOUT_SECONDS = 900
+BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own variable: run another binary than the wheel's
+HINT = "install it with pip install 'pagefind[extended]', or build without search: --no-search"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to index: its output path, its <html lang>, the hash of its bytes and where the file is."""
+
+    out_path: str
+    html_lang: str
+    hash: str
+    file: Path
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    """What indexing must do: the languages to index (lang -> pages) and the published parts to keep."""
+
+    key: str  # the whole index's key: the entry file's
+    keys: dict[str, str]  # lang -> key of its pages
+    todo: dict[str, list[Page]]
+    kept: dict[str, "Outcome"] = field(default_factory=dict)  # files of the languages not indexed again
+    entries: dict[str, Any] = field(default_factory=dict)  # lang -> its part of the entry's "languages"
+    rest: dict[str, Any] = field(default_factory=dict)  # the published entry's other keys (version, ...)
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind extended binary; raise BuildFailed with one line when there is none."""
+    override = os.environ.get(BINARY_ENV)
+    if override:
+        return Path(override)
+    try:
+        from pagefind_bin_extended import get_executable
+        return Path(get_executable())
+    except (ImportError, OSError) as exc:
+        message = f"Pagefind's extended binary is missing ({exc}); {HINT}"
+        raise BuildFailed([BuildError("search", None, message)]) from None
+
+
+def run_pagefind(site_dir: Path, bundle_dir: Path) -> None:
+    """Index the HTML under `site_dir` into `bundle_dir`; raise BuildFailed with one line when Pagefind fails."""
+    binary = pagefind_binary()
+    command = [str(binary), "--site", str(site_dir), "--output-path", str(bundle_dir), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        message = f"Pagefind took more than {TIMEOUT_SECONDS} s; {HINT}"
+        raise BuildFailed([BuildError("search", None, message)]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BuildFailed([BuildError("search", None, f"cannot run Pagefind at {binary}: {reason}; {HINT}")]) from None
+    if done.returncode != 0 or not (bundle_dir / "pagefind-entry.json").is_file():
+        said = (done.stderr or done.stdout).decode("utf-8", errors="replace").strip().splitlines()
+        last = said[-1].strip() if said else f"exit status {done.returncode}"
+        raise BuildFailed([BuildError("search", None, f"Pagefind failed: {last}; {HINT}")])
+
+
+def bundle_files(bundle_dir: Path) -> list[str]:
+    """Return the files of a Pagefind bundle that the site publishes, relative and sorted."""
+    files = []
+    for folder, dirs, names in os.walk(bundle_dir):
+        dirs.sort()
+        for name in sorted(names):
+            rel = Path(folder, name).relative_to(bundle_dir).as_posix()
+            if not UNUSED.fullmatch(rel):
+                files.append(rel)
+    return files
+
+
+def canonical_entry(entry: dict[str, Any]) -> bytes:
+    """Return pagefind-entry.json with its keys sorted (Pagefind writes its languages in a varying order)."""
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def tool_key() -> tuple[str, int, int]:
+    """Return what identifies the Pagefind that indexes: its path, size and time."""
+    binary = pagefind_binary()
+    try:
+        st = binary.stat()
+        return str(binary), st.st_size, st.st_mtime_ns
+    except OSError:
+        return str(binary), 0, 0
+
+
+def language_keys(pages: Iterable[Page]) -> dict[str, str]:
+    """Return each language's key: Pagefind itself and the output path and hash of each of its pages."""
+    tool = tool_key()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for page in pages:
+        groups.setdefault(page.html_lang.lower(), []).append((page.out_path, page.hash))
+    return {lang: f"{lang}:{digest(repr((tool, UNUSED.pattern, sorted(items))))}" for lang, items in groups.items()}
+
+
+def full_plan(pages: list[Page]) -> IndexPlan:
+    """Return the plan that indexes every language afresh."""
+    keys = language_keys(pages)
+    by_lang: dict[str, list[Page]] = {}
+    for page in pages:
+        by_lang.setdefault(page.html_lang.lower(), []).append(page)
+    todo = dict(sorted(by_lang.items())) or {"": []}  # no pages: Pagefind says so, as a build always reported
+    return IndexPlan(digest(repr(sorted(keys.values()))), keys, todo)
+
+
+def plan_index(previous: Mapping[str, "Outcome"], out: Path, pages: list[Page]) -> IndexPlan | None:
+    """Return what to index for `pages`, or None when the published bundle was made from exactly these pages."""
+    full = full_plan(pages)
+    bundle = {path: o for path, o in previous.items() if path.startswith(BUNDLE)}
+    if ENTRY not in bundle or not all(o.still_there(out) for o in bundle.values()):
+        return full
+    if bundle[ENTRY].key == full.key:
+        return None
+    kept, entries, rest = _reusable(bundle, out, full.keys)
+    todo = {lang: group for lang, group in full.todo.items() if lang not in entries}
+    if not todo and not all(path in kept for path in SHARED):  # the runtime files come from a fresh run only
+        return full
+    return IndexPlan(full.key, full.keys, todo, kept, entries, rest)
+
+
+def _reusable(bundle: Mapping[str, "Outcome"], out: Path, keys: dict[str, str]) -> tuple[dict, dict, dict]:
+    """Return the published files and entry parts of the languages whose pages are unchanged."""
+    try:
+        published = json.loads((out / ENTRY).read_bytes())
+        languages = published["languages"]
+        rest = {k: v for k, v in published.items() if k != "languages"}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}, {}
+    kept: dict[str, Outcome] = {path: o for path, o in bundle.items() if path in SHARED}
+    entries: dict[str, Any] = {}
+    for lang, key in keys.items():
+        files = {path: o for path, o in bundle.items() if o.key == key}
+        hashes = {m.group(1) for m in map(META.fullmatch, files) if m}
+        found = {name: data for name, data in languages.items()
+                 if isinstance(data, dict) and data.get("hash") in hashes}
+        if hashes and len(found) == len(hashes):
+            kept.update(files)
+            entries[lang] = found
+    return kept, entries, rest
+
+
+def make_bundles(out: Path, todo: Mapping[str, list[Page]], parallel: int) -> Path:
+    """Run Pagefind once per language of `todo`, `parallel` at a time, in a work folder beside `out`.
+
+    Language number i is indexed from work/site-i into work/bundle-i; the caller removes the folder.
+    """
+    work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-search-", dir=out.parent))
+    try:
+        for number, group in enumerate(todo.values()):
+            link_pages(work / f"site-{number}", {page.out_path: page.file for page in group})
+        runs = [(work / f"site-{n}", work / f"bundle-{n}") for n in range(len(todo))]
+        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(runs)))) as pool:
+            done = [pool.submit(run_pagefind, site, bundle) for site, bundle in runs]
+        for future in done:  # the first language's failure is reported, whichever finished first
+            future.result()
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return work
+
+
+def link_pages(view: Path, sources: dict[str, Path]) -> None:
+    """Make `view` a folder of the given pages (hard links; copies where links are impossible)."""
+    view.mkdir()
+    for rel, source in sorted(sources.items()):
+        target = view / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def stage_bundles(state: "RenderState", plan: IndexPlan, work: Path) -> dict[str, "Outcome"] | None:
+    """Write the made bundles and the merged entry into the staging folder; return the bundle's outcomes.
+
+    Return None, having written nothing, when the kept parts and the new ones do not make a whole bundle.
+    """
+    from .jobs import store
+    made: dict[str, tuple[bytes, str]] = {}
+    entry: dict[str, Any] = {**plan.rest, "languages": {}}
+    for found in plan.entries.values():
+        entry["languages"].update(found)
+    for number, lang in enumerate(plan.todo):
+        folder = work / f"bundle-{number}"
+        for rel in bundle_files(folder):
+            path, data = BUNDLE + rel, (folder / rel).read_bytes()
+            if path == ENTRY:
+                part = json.loads(data)
+                entry.update({k: v for k, v in part.items() if k != "languages"})
+                entry["languages"].update(part["languages"])
+            elif made.setdefault(path, (data, plan.keys.get(lang, "")))[0] != data:
+                return None  # two languages wrote one file differently: index them together
+    paths = set(plan.kept) | set(made)
+    if not all(BUNDLE + f"pagefind.{data.get('hash')}.pf_meta" in paths
+               and (not data.get("wasm") or BUNDLE + f"wasm.{data['wasm']}.pagefind" in paths)
+               for data in entry["languages"].values()):
+        return None
+    outcomes = {path: o for path, o in plan.kept.items() if path not in made}
+    for path, (data, key) in sorted(made.items()):
+        outcomes[path] = store(state, path, data, "" if path in SHARED else key)
+    outcomes[ENTRY] = store(state, ENTRY, canonical_entry(entry), plan.key)
+    return outcomes
+
+
+def index_pages(state: "RenderState", pages: list[Page], parallel: int) -> tuple[dict[str, "Outcome"], float]:
+    """Index `pages` into the staging folder (reusing what is unchanged); return the bundle and Pagefind's time."""
+    plan = plan_index(state.previous, state.out, pages)
+    if plan is None:
+        return {path: o for path, o in state.previous.items() if path.startswith(BUNDLE)}, 0.0
+    started = time.perf_counter()
+    attempts = [plan, full_plan(pages)] if plan.kept else [plan]
+    for attempt in attempts:  # what was kept may not fit what was made: then index everything
+        work = make_bundles(state.out, attempt.todo, parallel)
+        try:
+            outcomes = stage_bundles(state, attempt, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if outcomes is not None:
+            return outcomes, time.perf_counter() - started
+    raise BuildFailed([BuildError("search", None, f"Pagefind's indexes of two languages disagree; {HINT}")])
