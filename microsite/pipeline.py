@@ -268,7 +268,7 @@ class Builder:
                 outcomes.update(copy_assets(state))
                 indexed = {job.out_path: site.config.language(job.lang).html_lang for job in jobs if job.kind == "page"}
                 index = search_outputs(state, outcomes, indexed, options.search and not options.throwaway,
-                                       options.preview, options.jobs or os.cpu_count() or 1)
+                                       options.preview)
                 outcomes.update(index.outcomes)
             written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)
             removed = sorted(set(previous) - set(outcomes))

@@ -53,7 +53,7 @@ def publish_order(path: str) -> tuple[bool, str]:
 
 
 def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: dict[str, str], enabled: bool,
-                   preview: bool, parallel: int) -> IndexRun:
+                   preview: bool) -> IndexRun:
     """Return the bundle a full build publishes: none without search, the last one in the preview, else fresh.
 
     `pages` maps the output path of each page to index to its <html lang>.
@@ -66,7 +66,7 @@ def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: 
         return IndexRun(old if intact else {})
     source = {True: state.writer.staging, False: state.out}
     bundle, seconds = index_pages(state, [Page(path, lang, outcomes[path].hash, source[outcomes[path].written] / path)
-                                          for path, lang in pages.items()], parallel)
+                                          for path, lang in pages.items()])
     return IndexRun(bundle, seconds)
 
 
@@ -110,7 +110,7 @@ class IdleIndexer:
             return
         self.running = True
         generation, started = self.generation, time.perf_counter()
-        future = self.loop.run_in_executor(None, make_bundles, builder.out, plan.todo, 1)
+        future = self.loop.run_in_executor(None, make_bundles, builder.out, plan.todo)
         self.loop.add_future(future, lambda done: self.finish(done, generation, plan, started))
 
     def finish(self, done: Any, generation: int, plan: IndexPlan, started: float) -> None:

@@ -1,10 +1,10 @@
 """The Pagefind bundle, made one language at a time: only languages whose pages changed are indexed again.
 
 Pagefind keeps a separate index per `<html lang>` (its files are named after the language and a hash of the
-index) and has no incremental mode, so this module runs it once per language, in parallel, and merges the
-runs' entry files. A one-page edit re-indexes that page's language; the other languages' files stay as
-published. Which files belong to which language is in each file's outcome key (`lang:hash of its pages`);
-the runtime files every run writes alike (pagefind.js, the worker, the wasm) are shared. Whatever the
+index) and has no incremental mode, so this module runs it once per language and merges the runs' entry
+files. A one-page edit re-indexes that page's language; the other languages' files stay as published.
+Which files belong to which language is in each file's outcome key (`lang:hash of its pages`); the
+runtime files every run writes alike (pagefind.js, its worker, wasm.unknown.pagefind) are shared. Whatever the
 reused parts, the bundle is checked whole before it is kept: every language in the entry file has its
 metadata and its wasm, or every language is indexed again.
 """
@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -175,20 +174,18 @@ def _reusable(bundle: Mapping[str, "Outcome"], out: Path, keys: dict[str, str]) 
     return kept, entries, rest
 
 
-def make_bundles(out: Path, todo: Mapping[str, list[Page]], parallel: int) -> Path:
-    """Run Pagefind once per language of `todo`, `parallel` at a time, in a work folder beside `out`.
+def make_bundles(out: Path, todo: Mapping[str, list[Page]]) -> Path:
+    """Run Pagefind once per language of `todo`, one after another, in a work folder beside `out`.
 
     Language number i is indexed from work/site-i into work/bundle-i; the caller removes the folder.
+    Pagefind uses more than one core itself: two languages side by side took as long on two cores as one
+    after the other, with both processes' memory at once.
     """
     work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-search-", dir=out.parent))
     try:
         for number, group in enumerate(todo.values()):
             link_pages(work / f"site-{number}", {page.out_path: page.file for page in group})
-        runs = [(work / f"site-{n}", work / f"bundle-{n}") for n in range(len(todo))]
-        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(runs)))) as pool:
-            done = [pool.submit(run_pagefind, site, bundle) for site, bundle in runs]
-        for future in done:  # the first language's failure is reported, whichever finished first
-            future.result()
+            run_pagefind(work / f"site-{number}", work / f"bundle-{number}")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -239,7 +236,7 @@ def stage_bundles(state: "RenderState", plan: IndexPlan, work: Path) -> dict[str
     return outcomes
 
 
-def index_pages(state: "RenderState", pages: list[Page], parallel: int) -> tuple[dict[str, "Outcome"], float]:
+def index_pages(state: "RenderState", pages: list[Page]) -> tuple[dict[str, "Outcome"], float]:
     """Index `pages` into the staging folder (reusing what is unchanged); return the bundle and Pagefind's time."""
     plan = plan_index(state.previous, state.out, pages)
     if plan is None:
@@ -247,7 +244,7 @@ def index_pages(state: "RenderState", pages: list[Page], parallel: int) -> tuple
     started = time.perf_counter()
     attempts = [plan, full_plan(pages)] if plan.kept else [plan]
     for attempt in attempts:  # what was kept may not fit what was made: then index everything
-        work = make_bundles(state.out, attempt.todo, parallel)
+        work = make_bundles(state.out, attempt.todo)
         try:
             outcomes = stage_bundles(state, attempt, work)
         finally:
