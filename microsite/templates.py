@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
 
 from .bytecode import CheckedBytecodeCache, bytecode_cache
@@ -31,6 +32,22 @@ class ProjectLoader(jinja2.BaseLoader):
 
     def __init__(self, templates_dir: Path, root: Path) -> None:
         self.templates_dir, self.root = templates_dir, root
+        self.ready: dict[str, tuple[str, str, Any]] = {}  # name -> source, filename, code: compiled by _analyse
+
+    def load(self, environment: jinja2.Environment, name: str, globals: Any = None) -> jinja2.Template:
+        """Load a template; one that _analyse just compiled is not read and compiled again (see BaseLoader.load)."""
+        ready = self.ready.pop(name, None)
+        if ready is None:
+            return super().load(environment, name, globals)
+        source, filename, code = ready
+        cache = environment.bytecode_cache
+        if cache is not None:
+            bucket = cache.get_bucket(environment, name, filename, source)
+            if bucket.code is None:
+                bucket.code = code
+                cache.set_bucket(bucket)
+        return environment.template_class.from_code(environment, code, {} if globals is None else globals,
+                                                    lambda: True)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         pieces = jinja2.loaders.split_template_path(template)  # refuses '..'
@@ -108,7 +125,7 @@ def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | No
         except FileNotFoundError:
             continue
         try:
-            refs[name], names[name] = _analyse(env, source, name, shown)
+            refs[name], names[name] = _analyse(env, source, name, str(path))
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             errors.append(BuildError(shown, exc.lineno, f"template syntax: {exc.message}"))
@@ -133,11 +150,13 @@ def load_templates(env: jinja2.Environment, templates_dir: Path, root: Path | No
     return info
 
 
-def _analyse(env: jinja2.Environment, source: str, name: str, shown: str) -> tuple[set[str], set[str]]:
+def _analyse(env: jinja2.Environment, source: str, name: str, filename: str) -> tuple[set[str], set[str]]:
     """Return the templates a template includes or extends and the variables it reads.
 
-    Parsing costs more than anything else about a template, so with a bytecode cache the answer is kept
-    beside the compiled code, under a hash of the source (only ever for a source that parsed).
+    Parsing and generating code cost more than anything else about a template, so with a bytecode cache
+    the answer is kept beside the compiled code, under a hash of the source (only ever for a source that
+    parsed). Otherwise the template is parsed and its code generated once, for the answer and the compiled
+    template both: the loader hands that code to get_template.
     """
     cache = env.bytecode_cache if isinstance(env.bytecode_cache, CheckedBytecodeCache) else None
     key = digest(f"{jinja2.__version__}|{name}|{source}")
@@ -145,12 +164,32 @@ def _analyse(env: jinja2.Environment, source: str, name: str, shown: str) -> tup
     if (isinstance(kept, list) and len(kept) == 2 and all(isinstance(part, list) for part in kept)
             and all(isinstance(item, str) for part in kept for item in part)):
         return set(kept[0]), set(kept[1])
-    ast = env.parse(source, name, shown)
+    ast = env.parse(source, name, filename)
     refs = {r for r in jinja2.meta.find_referenced_templates(ast) if r}
-    names = jinja2.meta.find_undeclared_variables(ast)
+    generator = _TrackingGenerator(env, name, filename, optimized=env.optimized)
+    generator.visit(ast)  # as Environment.compile does, with the tracking of jinja2.meta.find_undeclared_variables
+    if isinstance(env.loader, ProjectLoader):
+        env.loader.ready[name] = (source, filename, compile(generator.stream.getvalue(), filename, "exec"))
     if cache is not None:
-        cache.dump_analysis(key, [sorted(refs), sorted(names)])
-    return refs, names
+        cache.dump_analysis(key, [sorted(refs), sorted(generator.undeclared)])
+    return refs, generator.undeclared
+
+
+class _TrackingGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, also noting the variables a template reads from its context.
+
+    The same tracking as jinja2.meta's TrackingCodeGenerator, which generates the code only to throw it away.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undeclared: set[str] = set()
+
+    def enter_frame(self, frame: Any) -> None:
+        super().enter_frame(frame)
+        for _, (action, param) in frame.symbols.loads.items():
+            if action == "resolve" and param not in self.environment.globals:
+                self.undeclared.add(param)
 
 
 def template_error(exc: Exception, templates_dir: Path, page_source: str) -> BuildError:

@@ -181,6 +181,10 @@ BAD_INPUTS = {
         ["templates/page.html:5: template syntax: Encountered unknown tag 'endblock'. You probably made a nesting "
          "mistake. Jinja is expecting this tag, but currently looking for 'elif' or 'else' or 'endif'. "
          "The innermost block that needs to be closed is 'if'."]),
+    "unknown filter in a template": (
+        {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n'
+                                "{{ page.title|shout }}\n{% endblock %}\n"},
+        ["templates/page.html:4: template syntax: No filter named 'shout'."]),
     "undefined template variable": (
         {"templates/page.html": '{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n'
                                 "{{ page.subtitle }}\n{% endblock %}\n"},

@@ -258,3 +258,37 @@ def test_a_symlinked_build_lock_is_refused_and_its_target_left_whole(make_projec
     assert done.returncode == 1 and done.stderr.splitlines()[0] == (
         ".cache/build.lock: is not a regular file; delete it (.cache/ only holds what builds can make again)")
     assert precious.read_text(encoding="utf-8") == "keep me\n" and not (project / "site").exists()
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_template_parsed_once_gives_what_jinja_gives(tmp_path: Path, cached: bool) -> None:
+    """A cold load parses each template once, for what it includes, the variables it reads and its code.
+
+    All three must be what Jinja's own route gives (jinja2.meta, Environment.compile), for every template.
+    """
+    import jinja2.meta
+
+    from conftest import ROOT
+    from microsite.templates import _analyse, load_templates, make_environment
+
+    templates = ROOT / "templates"
+    env = make_environment(templates, cache_dir=tmp_path / "t" if cached else None)
+    loader, handed = env.loader, {}
+    original = loader.load
+
+    def load(environment, name, globals=None):  # noqa: A002 -- Jinja's parameter name
+        if name in loader.ready:
+            handed[name] = loader.ready[name][2]
+        return original(environment, name, globals)
+
+    loader.load = load
+    info = load_templates(env, templates)
+    assert sorted(handed) == sorted(info) and len(info) > 10, "every template's code came from its single parse"
+    for name in info:
+        source, filename, _ = loader.get_source(env, name)
+        assert handed[name] == compile(env.compile(source, name, filename, raw=True), filename, "exec"), name
+        assert handed[name].co_filename == filename  # tracebacks locate template errors by it
+        ast = env.parse(source)
+        expected = ({r for r in jinja2.meta.find_referenced_templates(ast) if r},
+                    jinja2.meta.find_undeclared_variables(ast))
+        assert _analyse(make_environment(templates), source, name, filename) == expected, name
