@@ -20,6 +20,7 @@ from .markdown.warm import fence_languages, load_lexers
 from .model import Page, Site, digest, page_url_path
 from .parallel import chunk_size, fork_pool
 from .render import Renderer
+from .searchindex import indexed_digest
 from .translations import MISSING
 from .write import Writer
 
@@ -55,19 +56,20 @@ class Outcome:
     deps_fp: str = ""  # the state of `deps` when the output was made
     errors: tuple[BuildError, ...] = ()
     broken: tuple[tuple[str, str, str, str], ...] = ()  # links that lead nowhere: (kind, href, lang, best guess)
+    indexed: str = ""  # of a page: the hash of what its search index depends on (searchindex.indexed_digest)
 
     def to_entry(self) -> dict[str, Any]:
         """Return the manifest entry of this output."""
         return {"key": self.key, "hash": self.hash, "size": self.size, "mtime": self.mtime, "deps": list(self.deps),
                 "deps_fp": self.deps_fp, "ids": list(self.ids), "links": [list(link) for link in self.links],
-                "broken": [list(link) for link in self.broken]}
+                "broken": [list(link) for link in self.broken], "indexed": self.indexed}
 
     @classmethod
     def from_entry(cls, path: str, entry: dict[str, Any]) -> "Outcome":
         """Return the outcome a manifest entry records (the file was not written by this build)."""
         return cls(path, entry["key"], entry["hash"], entry["size"], entry["mtime"], False, tuple(entry["deps"]),
                    tuple(entry["ids"]), tuple(tuple(link) for link in entry["links"]), entry["deps_fp"],
-                   broken=tuple(tuple(link) for link in entry["broken"]))
+                   broken=tuple(tuple(link) for link in entry["broken"]), indexed=entry.get("indexed", ""))
 
     def still_there(self, out: Path) -> bool:
         """Return whether the file this outcome describes is still in `out` exactly as written."""
@@ -277,7 +279,9 @@ def render_job(state: RenderState, job: Job) -> Outcome:
         return Outcome(job.out_path, job.key, errors=tuple(exc.errors))
     data = html.encode("utf-8")
     ids = tuple(sorted(set(_ID_RE.findall(html))))
-    return replace(store(state, job.out_path, data, job.key, deps, ids, links, deps_fp), broken=broken)
+    indexed = indexed_digest(data) if job.kind == "page" else ""
+    return replace(store(state, job.out_path, data, job.key, deps, ids, links, deps_fp), broken=broken,
+                   indexed=indexed)
 
 
 def store(state: RenderState, out_path: str, data: bytes, key: str = "", deps: tuple[str, ...] = (),

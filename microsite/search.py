@@ -65,8 +65,8 @@ def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: 
         intact = ENTRY in old and all(o.still_there(state.out) for o in old.values())
         return IndexRun(old if intact else {})
     source = {True: state.writer.staging, False: state.out}
-    bundle, seconds = index_pages(state, [Page(path, lang, outcomes[path].hash, source[outcomes[path].written] / path)
-                                          for path, lang in pages.items()])
+    bundle, seconds = index_pages(state, [Page(path, lang, outcomes[path].indexed or outcomes[path].hash,
+                                               source[outcomes[path].written] / path) for path, lang in pages.items()])
     return IndexRun(bundle, seconds)
 
 
@@ -103,8 +103,9 @@ class IdleIndexer:
         if self.running or builder.site is None or records is None:
             return  # when running, finish() starts again for the build that came in meanwhile
         config = builder.site.config
-        pages = [Page(page.out_path, config.language(page.lang).html_lang, records[page.out_path].hash,
-                      builder.out / page.out_path) for page in builder.site.pages if page.out_path in records]
+        pages = [Page(page.out_path, config.language(page.lang).html_lang,
+                      records[page.out_path].indexed or records[page.out_path].hash, builder.out / page.out_path)
+                 for page in builder.site.pages if page.out_path in records]
         plan = full_plan(pages) if self.whole else plan_index(records, builder.out, pages)
         if plan is None:
             return

@@ -37,11 +37,16 @@ META = re.compile(re.escape(BUNDLE) + r"pagefind\.(.+)\.pf_meta")  # one per ind
 TIMEOUT_SECONDS = 900
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own variable: run another binary than the wheel's
 HINT = "install it with pip install 'pagefind[extended]', or build without search: --no-search"
+_BODY_TAG = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body(?=[\s=/>])")
+# What Pagefind may read outside the body elements: its attributes, and the first h1 and img as metadata.
+_READ_ANYWHERE = re.compile(rb"<h1[\s>]|<img[\s/>]|data-pagefind-(?!body|ignore)", re.IGNORECASE)
+_HTML_TAG = re.compile(rb"<html[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(rb"<title[^>]*>.*?</title>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page to index: its output path, its <html lang>, the hash of its bytes and where the file is."""
+    """One page to index: its output path, its <html lang>, the hash of what the index reads and its file."""
 
     out_path: str
     html_lang: str
@@ -59,6 +64,24 @@ class IndexPlan:
     kept: dict[str, "Outcome"] = field(default_factory=dict)  # files of the languages not indexed again
     entries: dict[str, Any] = field(default_factory=dict)  # lang -> its part of the entry's "languages"
     rest: dict[str, Any] = field(default_factory=dict)  # the published entry's other keys (version, ...)
+
+
+def indexed_digest(html: bytes) -> str:
+    """Return a hash of every part of a page its search index may depend on; a change elsewhere leaves it as is.
+
+    On a page with `data-pagefind-body`, Pagefind indexes those elements and reads metadata from the page's
+    language, title and any other data-pagefind- attributes. So the hash covers the <html> tag, the <title>
+    and everything from the first body element on; a notice or navigation before it does not count (an
+    English edit puts an 'outdated' notice on its Chinese translation, and Chinese need not be indexed
+    again). Where anything before the first body element could be read (an h1, an img, an attribute),
+    or there is none, the whole page counts.
+    """
+    body = _BODY_TAG.search(html)
+    head = html[:body.start()] if body else b""
+    if body is None or _READ_ANYWHERE.search(head):
+        return digest(html)
+    parts = [match.group(0) if match else b"" for match in (_HTML_TAG.search(head), _TITLE.search(head))]
+    return digest(b"\0".join([*parts, html[body.start():]]))
 
 
 def pagefind_binary() -> Path:

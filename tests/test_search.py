@@ -219,6 +219,50 @@ def test_an_edit_reindexes_only_its_language_and_equals_a_clean_build(make_proje
     assert snapshot(site) == snapshot(tmp_path / "clean")
 
 
+def test_an_outdated_notice_on_the_translation_does_not_reindex_its_language(make_project, tmp_path):
+    project, (env, log) = make_project(), logging_pagefind(tmp_path)
+    assert run_with(project, env).returncode == 0
+    site = project / "site"
+    log.unlink()
+    page = project / "content/en/about/index.md"  # translated: the zh page now says the translation is outdated
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence the translation lacks.\n", encoding="utf-8")
+    result = run_with(project, env)
+    assert result.returncode == 0 and "1 outdated translation" in result.stdout, result.stdout
+    assert 'class="notice"' in (site / "zh/about/index.html").read_text(encoding="utf-8")
+    assert runs(log) == [["/en/", "/en/about/", "/en/about/team/", "/en/figures/"]]
+    log.unlink()
+    zh = project / "content/zh/about/index.md"  # a change Chinese readers can search for: Chinese again
+    zh.write_text(zh.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
+    assert run_with(project, env).returncode == 0
+    assert runs(log) == [["/zh/", "/zh/about/", "/zh/figures/"]]
+    assert "新增的一句话。" in indexed(site)["/zh/about/"]["content"]
+    result = run_build(project, "--out", str(tmp_path / "clean"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == snapshot(tmp_path / "clean")
+
+
+def test_what_the_index_reads_decides_whether_a_page_counts_as_changed():
+    from microsite.searchindex import indexed_digest
+
+    def page(before: str, body: str = "<p>Text.</p>", after: str = "<footer>F</footer>") -> bytes:
+        return (f'<html lang="en"><head><title>T</title></head><body><nav>N</nav>{before}'
+                f"<article data-pagefind-body>{body}</article>{after}</body></html>").encode()
+
+    same = indexed_digest(page(""))
+    assert indexed_digest(page('<aside class="notice">Outdated.</aside>')) == same  # outside what is indexed
+    assert indexed_digest(page("", "<p>Other text.</p>")) != same
+    assert indexed_digest(page("", after="<footer>G</footer>")) != same  # after the body: counted, to be safe
+    assert indexed_digest(page("").replace(b"<title>T<", b"<title>U<")) != same
+    assert indexed_digest(page("").replace(b'lang="en"', b'lang="fr"')) != same
+    for readable in ("<h1>Title</h1>", '<img src="a.png" alt="">', '<span data-pagefind-meta="author">A</span>'):
+        assert indexed_digest(page(readable)) != same, readable  # Pagefind may read it: the whole page counts
+        assert indexed_digest(page(readable)) != indexed_digest(page(readable + "<p>x</p>")), readable
+    no_body = page("").replace(b" data-pagefind-body", b"")
+    assert indexed_digest(no_body) != indexed_digest(no_body.replace(b"<nav>N<", b"<nav>M<"))
+    mentioned = no_body.replace(b"<p>Text.</p>", b"<p>We mark it with data-pagefind-body.</p>")  # text, no attribute
+    assert indexed_digest(mentioned) != indexed_digest(mentioned.replace(b"<nav>N<", b"<nav>M<"))
+
+
 def test_a_damaged_index_file_is_made_again_with_its_whole_language(make_project, tmp_path):
     project = make_project()
     site = build(project)
