@@ -28,7 +28,9 @@ from .transdiff import DIFF_PREFIX, render_diff_page
 
 __all__ = ["Preview", "Rebuilds", "SiteApp", "resolve_request", "serve"]
 
-DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build
+DEBOUNCE_SECONDS = 0.15  # a burst of saves within this window triggers one build (when polling)
+# After a file notification, which itself comes once no file changed for watch.STEP_MS (50 ms): a shorter wait.
+NOTIFIED_DEBOUNCE_SECONDS = 0.05
 WATCH_INTERVAL_MS = 800  # how often the preview looks at every input file, when it polls
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 MAX_SEGMENT = 255  # bytes in one path segment: longer names cannot exist on disk
@@ -255,10 +257,10 @@ def serve(root: Path, args: argparse.Namespace) -> int:
         pending.clear()
         rebuilds.request()
 
-    def schedule() -> None:
+    def schedule(delay: float = DEBOUNCE_SECONDS) -> None:
         for handle in pending:
             loop.remove_timeout(handle)
-        pending[:] = [loop.call_later(DEBOUNCE_SECONDS, rebuild)]
+        pending[:] = [loop.call_later(delay, rebuild)]
 
     def look() -> None:
         if not rebuilds.running and preview.stale():
@@ -277,7 +279,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     def on_event() -> None:
         if events is not None and events.failed:
             poll()
-        schedule()
+        schedule(NOTIFIED_DEBOUNCE_SECONDS)
 
     if events is None or preview.has_links():
         poll()

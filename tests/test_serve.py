@@ -239,8 +239,8 @@ def test_a_burst_of_saves_triggers_one_build(serve: Callable[..., Served], make_
     server = serve(project)
     page = project / "content/en/about/index.md"
     original = page.read_text(encoding="utf-8")
-    # The watcher looks every 0.8 s, so a burst mostly falls between two looks; the debounce is what
-    # keeps it to one build when a look comes in the middle of the burst.
+    # The file notification comes once no file changed for 50 ms, and the server waits 50 ms more (150 ms
+    # when it polls, every 0.8 s, where a look may come in the middle of the burst): one build either way.
     for n in range(5):  # an editor saving five times within about 50 ms
         page.write_text(original + f"\nSave number {n}.\n", encoding="utf-8")
         time.sleep(0.01)
