@@ -24,7 +24,6 @@ from .gitdates import load_git_dates
 from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .linkindex import IncomingLinks
-from .lint import lint_site
 from .minify import MINIFIER, minify
 from .model import Page, Site, digest
 from .outputs import check_outputs, render_extras, render_page_extras
@@ -261,6 +260,7 @@ class Builder:
             raise_if([error for o in fresh.values() for error in o.errors] + ([] if warn else link_problems)
                      + (list(warnings) if options.strict else []))
             if options.strict:  # one gate: a strict build fails on every warning `check --strict` fails on
+                from .lint import lint_site  # only here: importing the lints costs a plain build 20 ms
                 raise_if(lint_site(site, page_refs(site, outcomes), graph=link_graph(site, outcomes)))
             if extras:
                 outcomes.update(_write_specials(state))
