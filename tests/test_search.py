@@ -254,7 +254,8 @@ def test_what_the_index_reads_decides_whether_a_page_counts_as_changed():
     assert indexed_digest(page("", after="<footer>G</footer>")) != same  # after the body: counted, to be safe
     assert indexed_digest(page("").replace(b"<title>T<", b"<title>U<")) != same
     assert indexed_digest(page("").replace(b'lang="en"', b'lang="fr"')) != same
-    for readable in ("<h1>Title</h1>", '<img src="a.png" alt="">', '<span data-pagefind-meta="author">A</span>'):
+    for readable in ("<h1>Title</h1>", "<H1 class=x>Title</H1>", '<img src="a.png" alt="">',
+                     '<span data-pagefind-meta="author">A</span>', '<span DATA-PAGEFIND-FILTER="tag">T</span>'):
         assert indexed_digest(page(readable)) != same, readable  # Pagefind may read it: the whole page counts
         assert indexed_digest(page(readable)) != indexed_digest(page(readable + "<p>x</p>")), readable
     no_body = page("").replace(b" data-pagefind-body", b"")
@@ -325,3 +326,14 @@ def test_kept_parts_that_do_not_make_a_whole_index_are_not_published(tmp_path):
     state = SimpleNamespace(previous=previous, out=out, writer=Writer(staging))
     assert stage_bundles(state, plan, tmp_path) is None  # en-us needs wasm.en, which left with en
     assert not list(staging.rglob("*"))
+
+
+def test_an_entry_file_pagefind_garbled_is_one_clear_line(make_project, tmp_path):
+    fake = tmp_path / "pagefind"  # called as: pagefind --site DIR --output-path DIR --silent
+    fake.write_text('#!/bin/sh\nmkdir -p "$4" && echo "[]" > "$4/pagefind-entry.json"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    result = run_with(make_project(), {BINARY_ENV: str(fake)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[0] == ("search: Pagefind wrote an entry file this build cannot read; install it "
+                                             "with pip install 'pagefind[extended]', or build without search: "
+                                             "--no-search")
