@@ -125,11 +125,21 @@ class IdleIndexer:
         except OSError:  # a page vanished while being linked: a newer build will have scheduled another run
             work = None
         try:
-            if work is None or generation != self.generation or not self.publish(work, plan):
-                if self.timer is None:
-                    self.timer = self.loop.call_later(0, self.start)
-                return
-            self.report(f"search index updated in {time.perf_counter() - started:.2f} s")
+            if work is not None and generation == self.generation:
+                try:
+                    published = self.publish(work, plan)
+                except BuildFailed as exc:
+                    self.report("; ".join(str(error) for error in exc.errors))
+                    return
+                if published:
+                    self.report(f"search index updated in {time.perf_counter() - started:.2f} s")
+                    return
+                if not plan.kept:  # every language was indexed anew and still they do not fit: say so, once
+                    self.whole = False
+                    self.report("search: Pagefind's indexes of two languages disagree; the last index stays")
+                    return
+            if self.timer is None:  # a build replaced pages meanwhile, or the kept parts did not fit: again
+                self.timer = self.loop.call_later(0, self.start)
         finally:
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)

@@ -337,3 +337,34 @@ def test_an_entry_file_pagefind_garbled_is_one_clear_line(make_project, tmp_path
     assert result.stderr.splitlines()[0] == ("search: Pagefind wrote an entry file this build cannot read; install it "
                                              "with pip install 'pagefind[extended]', or build without search: "
                                              "--no-search")
+
+
+def test_the_preview_indexes_all_again_when_kept_parts_do_not_fit_and_then_says_so(tmp_path):
+    """IdleIndexer: kept parts that do not fit mean one more run over every language; if that fails too, one line."""
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from microsite.search import IdleIndexer
+    from microsite.searchindex import IndexPlan
+
+    class Loop:
+        def __init__(self):
+            self.later = []
+
+        def call_later(self, delay, callback):
+            self.later.append(callback)
+            return callback
+
+    loop, said = Loop(), []
+    indexer = IdleIndexer(SimpleNamespace(), loop, lambda: None, said.append)
+    indexer.publish = lambda work, plan: False  # the parts never fit
+    done = Future()
+    done.set_result(tmp_path / "work")
+    (tmp_path / "work").mkdir()
+    indexer.finish(done, indexer.generation, IndexPlan("k", {}, {}, kept={"pagefind/x": None}), 0.0)
+    assert len(loop.later) == 1 and said == []  # kept parts did not fit: start again (over every language)
+    loop.later.clear()
+    (tmp_path / "work").mkdir()
+    indexer.finish(done, indexer.generation, IndexPlan("k", {}, {}), 0.0)
+    assert loop.later == [] and said == ["search: Pagefind's indexes of two languages disagree; the last index stays"]
+    assert not (tmp_path / "work").exists()  # the work folder is removed either way
