@@ -266,8 +266,8 @@ class Builder:
                 outcomes.update(_write_specials(state))
                 outcomes.update(_copy_static(state))
                 outcomes.update(copy_assets(state))
-                indexed = {job.out_path: site.config.language(job.lang).html_lang for job in jobs if job.kind == "page"}
-                index = search_outputs(state, outcomes, indexed, options.search and not options.throwaway,
+                to_index = {job.out_path: site.config.language(job.lang).html_lang for job in jobs if job.kind == "page"}
+                index = search_outputs(state, outcomes, to_index, options.search and not options.throwaway,
                                        options.preview)
                 outcomes.update(index.outcomes)
             written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)

@@ -23,11 +23,12 @@ from .searchindex import (
     BUNDLE,
     ENTRY,
     IndexPlan,
-    Page,
     full_plan,
     index_pages,
     make_bundles,
+    page_to_index,
     plan_index,
+    published_bundle,
     stage_bundles,
 )
 
@@ -61,12 +62,10 @@ def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: 
     if not enabled:
         return IndexRun({})
     if preview:  # the preview server re-indexes on idle (IdleIndexer); until then the last bundle stays
-        old = {path: o for path, o in state.previous.items() if path.startswith(BUNDLE)}
-        intact = ENTRY in old and all(o.still_there(state.out) for o in old.values())
-        return IndexRun(old if intact else {})
-    source = {True: state.writer.staging, False: state.out}
-    bundle, seconds = index_pages(state, [Page(path, lang, outcomes[path].indexed or outcomes[path].hash,
-                                               source[outcomes[path].written] / path) for path, lang in pages.items()])
+        return IndexRun(published_bundle(state.previous, state.out))
+    folder = {True: state.writer.staging, False: state.out}
+    bundle, seconds = index_pages(state, [page_to_index(path, lang, outcomes[path], folder[outcomes[path].written])
+                                          for path, lang in pages.items()])
     return IndexRun(bundle, seconds)
 
 
@@ -103,8 +102,7 @@ class IdleIndexer:
         if self.running or builder.site is None or records is None:
             return  # when running, finish() starts again for the build that came in meanwhile
         config = builder.site.config
-        pages = [Page(page.out_path, config.language(page.lang).html_lang,
-                      records[page.out_path].indexed or records[page.out_path].hash, builder.out / page.out_path)
+        pages = [page_to_index(page.out_path, config.language(page.lang).html_lang, records[page.out_path], builder.out)
                  for page in builder.site.pages if page.out_path in records]
         plan = full_plan(pages) if self.whole else plan_index(records, builder.out, pages)
         if plan is None:

@@ -165,6 +165,17 @@ def language_keys(pages: Iterable[Page]) -> dict[str, str]:
     return {lang: f"{lang}:{digest(repr((tool, UNUSED.pattern, sorted(items))))}" for lang, items in groups.items()}
 
 
+def page_to_index(out_path: str, html_lang: str, outcome: "Outcome", folder: Path) -> Page:
+    """Return a built page as the index sees it: what counts as a change is what the index reads."""
+    return Page(out_path, html_lang, outcome.indexed or outcome.hash, folder / out_path)
+
+
+def published_bundle(previous: Mapping[str, "Outcome"], out: Path) -> dict[str, "Outcome"]:
+    """Return the last build's bundle if its entry file and every other file are in `out` as written, else {}."""
+    bundle = {path: o for path, o in previous.items() if path.startswith(BUNDLE)}
+    return bundle if ENTRY in bundle and all(o.still_there(out) for o in bundle.values()) else {}
+
+
 def full_plan(pages: list[Page]) -> IndexPlan:
     """Return the plan that indexes every language afresh."""
     keys = language_keys(pages)
@@ -178,8 +189,8 @@ def full_plan(pages: list[Page]) -> IndexPlan:
 def plan_index(previous: Mapping[str, "Outcome"], out: Path, pages: list[Page]) -> IndexPlan | None:
     """Return what to index for `pages`, or None when the published bundle was made from exactly these pages."""
     full = full_plan(pages)
-    bundle = {path: o for path, o in previous.items() if path.startswith(BUNDLE)}
-    if ENTRY not in bundle or not all(o.still_there(out) for o in bundle.values()):
+    bundle = published_bundle(previous, out)
+    if not bundle:
         return full
     if bundle[ENTRY].key == full.key:
         return None
@@ -283,7 +294,7 @@ def index_pages(state: "RenderState", pages: list[Page]) -> tuple[dict[str, "Out
     """Index `pages` into the staging folder (reusing what is unchanged); return the bundle and Pagefind's time."""
     plan = plan_index(state.previous, state.out, pages)
     if plan is None:
-        return {path: o for path, o in state.previous.items() if path.startswith(BUNDLE)}, 0.0
+        return published_bundle(state.previous, state.out), 0.0
     started = time.perf_counter()
     attempts = [plan, full_plan(pages)] if plan.kept else [plan]
     for attempt in attempts:  # what was kept may not fit what was made: then index everything
