@@ -114,24 +114,37 @@ class Writer:
     def write(self, rel: str, data: bytes) -> os.stat_result:
         """Write one output file; return its stat for the manifest."""
         target = self.path(rel)
+        try:  # nothing at this name yet (a clean build): a new file, which no other folder can share
+            return _write_fd(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644), data)
+        except FileExistsError:
+            pass  # a file, link, FIFO or folder is there: write beside it and rename over it
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
+        st = _write_fd(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644), data)
         if os.path.isdir(target) and not os.path.islink(target):
             shutil.rmtree(target)  # only ever inside the staging folder
         os.replace(tmp, target)
         return st
 
 
+def _write_fd(fd: int, data: bytes) -> os.stat_result:
+    """Write `data` to an open file, close it and return its stat."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
 def _make_folder(base: Path, folder: str) -> None:
     """Make `base/folder`, replacing a file or link in the way (inside the staging folder only)."""
     path = base / folder if folder else base
+    try:
+        os.mkdir(path)  # the usual case: its parent is there and it is not; a new folder is never a link
+        return
+    except OSError:
+        pass
     try:
         path.mkdir(parents=True, exist_ok=True)
         if not path.is_symlink():
