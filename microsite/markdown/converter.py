@@ -17,6 +17,7 @@ from .abbr import use_latin_bounds
 from .context import PageContext, Result
 from .extension import SiteExtension
 from .inline import use_quick_inline
+from .lexers import use_lexer_cache
 from .smarty import use_quick_smarty
 
 # Always on: the site's own features (heading ids, {#id} attributes, tables) depend on them.
@@ -96,6 +97,7 @@ class Converter:
         use_latin_bounds(self.md)
         use_quick_smarty(self.md)
         use_quick_inline(self.md)
+        use_lexer_cache()
         self.footnotes = next((e for e in self.md.registeredExtensions if isinstance(e, FootnoteExtension)), None)
 
     def convert(self, body: str, ctx: PageContext) -> tuple[str, Result]:
