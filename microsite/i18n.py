@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import string
 from pathlib import Path
@@ -146,7 +147,12 @@ def format_as_of(as_of: str, language: Language) -> str:
 
 def format_date(date: datetime.date, language: Language) -> str:
     """Return a full date in the language: 'February 14, 2023', '2023年2月14日'."""
-    return babel_format_date(date, "long", locale=language.locale)
+    return _long_date(date, language.locale)
+
+
+@functools.lru_cache(maxsize=4096)  # pages share dates; Babel formats each anew (about 0.1 ms)
+def _long_date(date: datetime.date, locale: str) -> str:
+    return babel_format_date(date, "long", locale=locale)
 
 
 def format_fact(fact: Fact, facts: Facts, language: Language, strings: dict[str, str]) -> str:
