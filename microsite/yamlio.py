@@ -13,6 +13,7 @@ from .errors import BuildError
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 50  # real settings nest 4 or 5 levels; Python's own recursion limit is hit near 300
+FLAT_PAIRS = 10_000  # a mapping of plain values up to this size needs no walk (see check_node)
 MIN_EXPANDED = 100_000  # values a document may expand to through aliases (or twice its own size, if larger)
 
 
@@ -126,6 +127,9 @@ def check_node(root: yaml.Node) -> tuple[int, str] | None:
     stands for can number billions (a 'billion laughs' in under 1 KB): sizes are summed per node
     object, once, without recursion.
     """
+    if isinstance(root, yaml.MappingNode) and len(root.value) <= FLAT_PAIRS and all(
+            isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) for key, value in root.value):
+        return None  # plain `key: value` lines (most front matter): one level, and aliases of scalars add nothing
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     unique = 0
