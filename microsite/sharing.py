@@ -9,6 +9,7 @@ byte-identical to a fresh one. Share images are named per language in the string
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import struct
 from pathlib import Path
@@ -50,7 +51,12 @@ def data_date(site: Site) -> datetime.date | None:
 
 def og_locale(language: Language) -> str:
     """Return a language as Open Graph writes locales: en_US, zh_CN (the likely territory when none is set)."""
-    locale = Locale.parse(language.locale)
+    return _og_locale(language.locale)
+
+
+@functools.lru_cache(maxsize=64)  # asked on every page; Babel parses the locale each time
+def _og_locale(name: str) -> str:
+    locale = Locale.parse(name)
     territory = locale.territory
     if territory is None:
         likely = get_global("likely_subtags").get(locale.language)
