@@ -171,25 +171,21 @@ def _analyse(env: jinja2.Environment, source: str, name: str, filename: str) -> 
     if isinstance(env.loader, ProjectLoader):
         env.loader.ready[name] = (source, filename, compile(generator.stream.getvalue(), filename, "exec"))
     if cache is not None:
-        cache.dump_analysis(key, [sorted(refs), sorted(generator.undeclared)])
-    return refs, generator.undeclared
+        cache.dump_analysis(key, [sorted(refs), sorted(generator.undeclared_identifiers)])
+    return refs, generator.undeclared_identifiers
 
 
-class _TrackingGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, also noting the variables a template reads from its context.
+class _TrackingGenerator(jinja2.meta.TrackingCodeGenerator):
+    """jinja2.meta's tracking code generator (what find_undeclared_variables uses), keeping the code it generates.
 
-    The same tracking as jinja2.meta's TrackingCodeGenerator, which generates the code only to throw it away.
+    The library's version discards the code, so finding a template's variables cost a second code generation.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.undeclared: set[str] = set()
+    write = jinja2.compiler.CodeGenerator.write  # the library's tracker overrides it to write nothing
 
-    def enter_frame(self, frame: Any) -> None:
-        super().enter_frame(frame)
-        for _, (action, param) in frame.symbols.loads.items():
-            if action == "resolve" and param not in self.environment.globals:
-                self.undeclared.add(param)
+    def __init__(self, environment: jinja2.Environment, name: str, filename: str, optimized: bool) -> None:
+        jinja2.compiler.CodeGenerator.__init__(self, environment, name, filename, optimized=optimized)
+        self.undeclared_identifiers: set[str] = set()
 
 
 def template_error(exc: Exception, templates_dir: Path, page_source: str) -> BuildError:
