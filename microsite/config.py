@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 from .errors import BuildError, BuildFailed, raise_if
 from .safeio import read_text
+from .searchshards import SHARD_PAGES
 from .yamlio import LineMap, line_of, parse_yaml
 
 CONFIG_FILE = "site.yaml"
 _LANG_KEYS = {"code", "html_lang", "name", "locale", "compact_numbers"}
 _TOP_KEYS = {"base_url", "default_language", "languages", "title", "description", "facts_page", "cname",
-             "lint", "markdown", "edit_url", "links", "extra_front_matter"}
+             "lint", "markdown", "edit_url", "links", "extra_front_matter", "search_shard_pages"}
 LINK_MODES = ("error", "warn")  # what a broken link is: a build error, or a warning while an imported tree is fixed
 _CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
 # Values that end up in attributes and URLs are checked against safe patterns when they are loaded.
@@ -69,6 +70,7 @@ class SiteConfig:
     edit_url: str | None = None  # "edit this page" links: this URL + the page's path, e.g. content/en/about.md
     links: str = "error"  # one of LINK_MODES
     extra_front_matter: tuple[str, ...] = ()  # front-matter keys templates may use, as page.extra
+    search_shard_pages: int = SHARD_PAGES  # a language with more pages has its search index split (searchshards.py)
 
     @property
     def content_dir(self) -> Path:
@@ -152,6 +154,10 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         errors.append(BuildError("--base-url", None, message) if base_url
                       else BuildError(path, data.line_of("base_url"), message))
     editing = _parse_editing(data, path, errors)
+    shard_pages = data.get("search_shard_pages", SHARD_PAGES)
+    if type(shard_pages) is not int or shard_pages < 1:
+        message = f"search_shard_pages must be a whole number of pages, at least 1, got {shard_pages!r}"
+        errors.append(BuildError(path, data.line_of("search_shard_pages"), message))
     raise_if(errors)
     return SiteConfig(
         root=root,
@@ -164,6 +170,7 @@ def parse_config(text: str, path: str, root: Path, base_url: str | None = None) 
         cname=cname.strip() if cname else None,
         lint=data.get("lint"),
         markdown=markdown,
+        search_shard_pages=shard_pages,
         **editing,
     )
 

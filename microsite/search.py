@@ -22,6 +22,7 @@ from .searchindex import (
     BINARY_ENV,
     BUNDLE,
     ENTRY,
+    SHARDS,
     IndexPlan,
     full_plan,
     index_pages,
@@ -48,9 +49,13 @@ class IndexRun:
     seconds: float = 0.0
 
 
-def publish_order(path: str) -> tuple[bool, str]:
-    """Sort key for publishing: the index's entry file moves in last, after every file it names."""
-    return path == ENTRY, path
+def publish_order(path: str) -> tuple[int, str]:
+    """Sort key for publishing: entry files after what they name, then the shard list, the index's entry last."""
+    if path == ENTRY:
+        return 3, path
+    if path == SHARDS:
+        return 2, path
+    return int(path.startswith(BUNDLE) and path.endswith("/pagefind-entry.json")), path
 
 
 def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: dict[str, str], enabled: bool,
@@ -65,7 +70,7 @@ def search_outputs(state: "RenderState", outcomes: dict[str, "Outcome"], pages: 
         return IndexRun(published_bundle(state.previous, state.out))
     folder = {True: state.writer.staging, False: state.out}
     bundle, seconds = index_pages(state, [page_to_index(path, lang, outcomes[path], folder[outcomes[path].written])
-                                          for path, lang in pages.items()])
+                                          for path, lang in pages.items()], state.site.config.search_shard_pages)
     return IndexRun(bundle, seconds)
 
 
@@ -104,7 +109,8 @@ class IdleIndexer:
         config = builder.site.config
         pages = [page_to_index(page.out_path, config.language(page.lang).html_lang, records[page.out_path], builder.out)
                  for page in builder.site.pages if page.out_path in records]
-        plan = full_plan(pages) if self.whole else plan_index(records, builder.out, pages)
+        shard_pages = config.search_shard_pages
+        plan = full_plan(pages, shard_pages) if self.whole else plan_index(records, builder.out, pages, shard_pages)
         if plan is None:
             return
         self.running = True

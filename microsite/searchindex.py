@@ -1,12 +1,13 @@
-"""The Pagefind bundle, made one language at a time: only languages whose pages changed are indexed again.
+"""The Pagefind bundle, made one unit at a time: only units whose pages changed are indexed again.
 
 Pagefind keeps a separate index per `<html lang>` (its files are named after the language and a hash of the
-index) and has no incremental mode, so this module runs it once per language and merges the runs' entry
-files. A one-page edit re-indexes that page's language; the other languages' files stay as published.
-Which files belong to which language is in each file's outcome key (`lang:hash of its pages`); the
-runtime files every run writes alike (pagefind.js, its worker, wasm.unknown.pagefind) are shared. Whatever the
-reused parts, the bundle is checked whole before it is kept: every language in the entry file has its
-metadata and its wasm, or every language is indexed again.
+index) and has no incremental mode, so this module runs it once per unit of indexing and merges the runs'
+entry files. A unit is a language, or one shard of a large language (searchshards.py). A one-page edit
+re-indexes that page's unit; the other units' files stay as published. Which files belong to which unit is
+in each file's outcome key (`unit:hash of its pages`); the runtime files every run writes alike
+(pagefind.js, its worker, wasm.unknown.pagefind) are shared. Whatever the reused parts, the bundle is
+checked whole before it is kept: every language in the entry file has its metadata and its wasm, every
+shard its entry file and metadata, or every unit is indexed again.
 """
 
 from __future__ import annotations
@@ -18,23 +19,27 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .errors import BuildError, BuildFailed
 from .model import digest
+from .searchshards import SHARDS_FILE, group_pages, is_shard, shard_publishes, shards_manifest, unit_folder
 
 if TYPE_CHECKING:
     from .jobs import Outcome, RenderState
 
 BUNDLE = "pagefind/"  # the bundle's folder in the output; static/search.js loads BUNDLE + "pagefind.js"
 ENTRY = BUNDLE + "pagefind-entry.json"  # names every other index file: published last
+SHARDS = BUNDLE + SHARDS_FILE  # the shards search.js merges into the index (searchshards.py)
 # Pagefind's ready-made interfaces and highlighter: the site uses the JS API with its own small UI instead.
 UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
 SHARED = {BUNDLE + name for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")}
 META = re.compile(re.escape(BUNDLE) + r"pagefind\.(.+)\.pf_meta")  # one per indexed language: its hash
 TIMEOUT_SECONDS = 900
+PARALLEL_RUNS = 2  # Pagefind processes at once (make_bundles)
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own variable: run another binary than the wheel's
 HINT = "install it with pip install 'pagefind[extended]', or build without search: --no-search"
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -56,13 +61,13 @@ class Page:
 
 @dataclass(frozen=True)
 class IndexPlan:
-    """What indexing must do: the languages to index (lang -> pages) and the published parts to keep."""
+    """What indexing must do: the units to index (unit -> pages) and the published parts to keep."""
 
     key: str  # the whole index's key: the entry file's
-    keys: dict[str, str]  # lang -> key of its pages
+    keys: dict[str, str]  # unit -> key of its pages
     todo: dict[str, list[Page]]
-    kept: dict[str, "Outcome"] = field(default_factory=dict)  # files of the languages not indexed again
-    entries: dict[str, Any] = field(default_factory=dict)  # lang -> its part of the entry's "languages"
+    kept: dict[str, "Outcome"] = field(default_factory=dict)  # files of the units not indexed again
+    entries: dict[str, Any] = field(default_factory=dict)  # unit -> its part of the entry's "languages" ({}: a shard)
     rest: dict[str, Any] = field(default_factory=dict)  # the published entry's other keys (version, ...)
 
 
@@ -156,13 +161,11 @@ def tool_key() -> tuple[str, int, int]:
         return str(binary), 0, 0
 
 
-def language_keys(pages: Iterable[Page]) -> dict[str, str]:
-    """Return each language's key: Pagefind itself and the output path and hash of each of its pages."""
+def unit_keys(units: Mapping[str, Iterable[Page]]) -> dict[str, str]:
+    """Return each unit's key: Pagefind itself and the output path and hash of each of its pages."""
     tool = tool_key()
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for page in pages:
-        groups.setdefault(page.html_lang.lower(), []).append((page.out_path, page.hash))
-    return {lang: f"{lang}:{digest(repr((tool, UNUSED.pattern, sorted(items))))}" for lang, items in groups.items()}
+    return {unit: f"{unit}:{digest(repr((tool, UNUSED.pattern, sorted((p.out_path, p.hash) for p in group))))}"
+            for unit, group in units.items()}
 
 
 def page_to_index(out_path: str, html_lang: str, outcome: "Outcome", folder: Path) -> Page:
@@ -176,33 +179,31 @@ def published_bundle(previous: Mapping[str, "Outcome"], out: Path) -> dict[str, 
     return bundle if ENTRY in bundle and all(o.still_there(out) for o in bundle.values()) else {}
 
 
-def full_plan(pages: list[Page]) -> IndexPlan:
-    """Return the plan that indexes every language afresh."""
-    keys = language_keys(pages)
-    by_lang: dict[str, list[Page]] = {}
-    for page in pages:
-        by_lang.setdefault(page.html_lang.lower(), []).append(page)
-    todo = dict(sorted(by_lang.items())) or {"": []}  # no pages: Pagefind says so, as a build always reported
+def full_plan(pages: list[Page], shard_pages: int) -> IndexPlan:
+    """Return the plan that indexes every unit afresh."""
+    units = group_pages(pages, shard_pages)
+    keys = unit_keys(units)
+    todo = units or {"": []}  # no pages: Pagefind says so, as a build always reported
     return IndexPlan(digest(repr(sorted(keys.values()))), keys, todo)
 
 
-def plan_index(previous: Mapping[str, "Outcome"], out: Path, pages: list[Page]) -> IndexPlan | None:
+def plan_index(previous: Mapping[str, "Outcome"], out: Path, pages: list[Page], shard_pages: int) -> IndexPlan | None:
     """Return what to index for `pages`, or None when the published bundle was made from exactly these pages."""
-    full = full_plan(pages)
+    full = full_plan(pages, shard_pages)
     bundle = published_bundle(previous, out)
     if not bundle:
         return full
     if bundle[ENTRY].key == full.key:
         return None
     kept, entries, rest = _reusable(bundle, out, full.keys)
-    todo = {lang: group for lang, group in full.todo.items() if lang not in entries}
+    todo = {unit: group for unit, group in full.todo.items() if unit not in entries}
     if not todo and not all(path in kept for path in SHARED):  # the runtime files come from a fresh run only
         return full
     return IndexPlan(full.key, full.keys, todo, kept, entries, rest)
 
 
 def _reusable(bundle: Mapping[str, "Outcome"], out: Path, keys: dict[str, str]) -> tuple[dict, dict, dict]:
-    """Return the published files and entry parts of the languages whose pages are unchanged."""
+    """Return the published files and entry parts of the units whose pages are unchanged."""
     try:
         published = json.loads((out / ENTRY).read_bytes())
         languages = published["languages"]
@@ -213,29 +214,42 @@ def _reusable(bundle: Mapping[str, "Outcome"], out: Path, keys: dict[str, str]) 
         return {}, {}, {}
     kept: dict[str, Outcome] = {path: o for path, o in bundle.items() if path in SHARED}
     entries: dict[str, Any] = {}
-    for lang, key in keys.items():
+    for unit, key in keys.items():
         files = {path: o for path, o in bundle.items() if o.key == key}
+        if is_shard(unit):  # a folder of its own, entry file and all
+            if unit_folder(BUNDLE, unit) + "pagefind-entry.json" in files:
+                kept.update(files)
+                entries[unit] = {}
+            continue
         hashes = {m.group(1) for m in map(META.fullmatch, files) if m}
         found = {name: data for name, data in languages.items()
                  if isinstance(data, dict) and data.get("hash") in hashes}
         if hashes and len(found) == len(hashes):
             kept.update(files)
-            entries[lang] = found
+            entries[unit] = found
     return kept, entries, rest
 
 
 def make_bundles(out: Path, todo: Mapping[str, list[Page]]) -> Path:
-    """Run Pagefind once per language of `todo`, one after another, in a work folder beside `out`.
+    """Run Pagefind once per unit of `todo`, two at a time, in a work folder beside `out`.
 
-    Language number i is indexed from work/site-i into work/bundle-i; the caller removes the folder.
-    Pagefind uses more than one core itself: two languages side by side took as long on two cores as one
-    after the other, with both processes' memory at once.
+    Unit number i is indexed from work/site-i into work/bundle-i; the caller removes the folder. Pagefind
+    uses more than one core for a large unit, but a shard of a few hundred pages leaves the second core
+    idle much of the time: two side by side took 75-85% of the time of one after the other.
     """
     work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-search-", dir=out.parent))
+
+    def index(number: int, group: list[Page]) -> None:
+        link_pages(work / f"site-{number}", {page.out_path: page.file for page in group})
+        run_pagefind(work / f"site-{number}", work / f"bundle-{number}")
+
+    pool = ThreadPoolExecutor(max_workers=max(1, min(PARALLEL_RUNS, len(todo))))
     try:
-        for number, group in enumerate(todo.values()):
-            link_pages(work / f"site-{number}", {page.out_path: page.file for page in group})
-            run_pagefind(work / f"site-{number}", work / f"bundle-{number}")
+        try:
+            for done in [pool.submit(index, number, group) for number, group in enumerate(todo.values())]:
+                done.result()  # the first failure, in unit order
+        finally:
+            pool.shutdown(cancel_futures=True)  # after a failure, no unit not yet started starts
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -264,39 +278,67 @@ def stage_bundles(state: "RenderState", plan: IndexPlan, work: Path) -> dict[str
     entry: dict[str, Any] = {**plan.rest, "languages": {}}
     for found in plan.entries.values():
         entry["languages"].update(found)
-    for number, lang in enumerate(plan.todo):
-        folder = work / f"bundle-{number}"
+    for number, unit in enumerate(plan.todo):
+        folder, key = work / f"bundle-{number}", plan.keys.get(unit, "")
+        if is_shard(unit):
+            made.update(_shard_files(folder, unit_folder(BUNDLE, unit), key))
+            continue
         for rel in bundle_files(folder):
             path, data = BUNDLE + rel, (folder / rel).read_bytes()
             if path == ENTRY:
-                try:
-                    part = json.loads(data)
-                    entry.update({k: v for k, v in part.items() if k != "languages"})
-                    entry["languages"].update(part["languages"])
-                except (ValueError, AttributeError, KeyError, TypeError):
-                    raise BuildFailed([BuildError("search", None, f"Pagefind wrote an entry file this build cannot "
-                                                                  f"read; {HINT}")]) from None
-            elif made.setdefault(path, (data, plan.keys.get(lang, "")))[0] != data:
+                part = _read_entry(data)
+                entry.update({k: v for k, v in part.items() if k != "languages"})
+                entry["languages"].update(part["languages"])
+            elif made.setdefault(path, (data, key))[0] != data:
                 return None  # two languages wrote one file differently: index them together
     paths = set(plan.kept) | set(made)
     if not all(BUNDLE + f"pagefind.{data.get('hash')}.pf_meta" in paths
                and (not data.get("wasm") or BUNDLE + f"wasm.{data['wasm']}.pagefind" in paths)
                for data in entry["languages"].values()):
         return None
+    if not all(_whole_shard(paths, unit_folder(BUNDLE, unit)) for unit in plan.keys if is_shard(unit)):
+        return None
     outcomes = {path: o for path, o in plan.kept.items() if path not in made}
     for path, (data, key) in sorted(made.items()):
         outcomes[path] = store(state, path, data, "" if path in SHARED else key)
+    outcomes[SHARDS] = store(state, SHARDS, shards_manifest(plan.keys), plan.key)
     outcomes[ENTRY] = store(state, ENTRY, canonical_entry(entry), plan.key)
     return outcomes
 
 
-def index_pages(state: "RenderState", pages: list[Page]) -> tuple[dict[str, "Outcome"], float]:
+def _read_entry(data: bytes) -> dict[str, Any]:
+    """Return an entry file Pagefind wrote; raise BuildFailed with one line when it is not one."""
+    try:
+        entry = json.loads(data)
+        if isinstance(entry, dict) and isinstance(entry["languages"], dict):
+            return entry
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise BuildFailed([BuildError("search", None, f"Pagefind wrote an entry file this build cannot read; {HINT}")])
+
+
+def _shard_files(folder: Path, prefix: str, key: str) -> dict[str, tuple[bytes, str]]:
+    """Return what a shard publishes (under `prefix`) of the bundle Pagefind made in `folder`."""
+    files = {}
+    for rel in filter(shard_publishes, bundle_files(folder)):
+        data = (folder / rel).read_bytes()
+        files[prefix + rel] = (canonical_entry(_read_entry(data)) if rel == "pagefind-entry.json" else data, key)
+    return files
+
+
+def _whole_shard(paths: set[str], prefix: str) -> bool:
+    """Return whether a shard's folder has its entry file and its metadata."""
+    return prefix + "pagefind-entry.json" in paths and any(
+        path.startswith(prefix) and path.endswith(".pf_meta") for path in paths)
+
+
+def index_pages(state: "RenderState", pages: list[Page], shard_pages: int) -> tuple[dict[str, "Outcome"], float]:
     """Index `pages` into the staging folder (reusing what is unchanged); return the bundle and Pagefind's time."""
-    plan = plan_index(state.previous, state.out, pages)
+    plan = plan_index(state.previous, state.out, pages, shard_pages)
     if plan is None:
         return published_bundle(state.previous, state.out), 0.0
     started = time.perf_counter()
-    attempts = [plan, full_plan(pages)] if plan.kept else [plan]
+    attempts = [plan, full_plan(pages, shard_pages)] if plan.kept else [plan]
     for attempt in attempts:  # what was kept may not fit what was made: then index everything
         work = make_bundles(state.out, attempt.todo)
         try:

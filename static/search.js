@@ -15,11 +15,30 @@
   var CANDIDATES = 30;  // hits of each Chinese search weighed against the query as typed
   var CJK_STOP = /([\u2e80-\u9fff\uff00-\uffef](?:<\/mark>)?)\. /g;
 
+  /* A large language's index comes in shards (pagefind/shards.json lists them per language): Pagefind merges
+     them into the first, sharing its WebAssembly. Without the list (an older bundle) the first one serves alone. */
+  function shardsOf(lang) {
+    return fetch(new URL(words.bundle + "shards.json", document.baseURI).href).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (shards) {
+      return Array.isArray(shards[lang]) ? shards[lang] : [];
+    }, function () { return []; });
+  }
+
   function loadPagefind() {
     if (!pagefind) {
+      var options = { baseUrl: words.base, excerptLength: 24 };
+      var shards = shardsOf(document.documentElement.lang.toLowerCase());
       pagefind = import(words.bundle + "pagefind.js").then(function (module) {
-        return module.options({ baseUrl: words.base, excerptLength: 24 }).then(function () {
+        return module.options(options).then(function () {
           return module.init();
+        }).then(function () {
+          return shards;
+        }).then(function (folders) {
+          return Promise.all(folders.map(function (folder) {
+            var path = new URL(words.bundle + folder, document.baseURI).href;
+            return module.mergeIndex(path, options);
+          }));
         }).then(function () { return module; });
       });
     }

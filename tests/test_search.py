@@ -183,8 +183,9 @@ def logging_pagefind(tmp_path: Path) -> tuple[dict[str, str], Path]:
     """Return the environment for a Pagefind that logs the pages of each run (one line per run), and the log."""
     from microsite.searchindex import pagefind_binary
     log, wrapper = tmp_path / "runs.log", tmp_path / "pagefind"
-    wrapper.write_text(f"#!/bin/sh\n(cd \"$2\" && find . -name '*.html' | sort | tr '\\n' ' '; echo) >> '{log}'\n"
-                       f"exec '{pagefind_binary()}' \"$@\"\n", encoding="utf-8")
+    # one write per run (printf's): runs go two at a time, and their lines must not interleave
+    wrapper.write_text(f"#!/bin/sh\nline=$(cd \"$2\" && find . -name '*.html' | sort | tr '\\n' ' ')\n"
+                       f"printf '%s\\n' \"$line\" >> '{log}'\nexec '{pagefind_binary()}' \"$@\"\n", encoding="utf-8")
     wrapper.chmod(0o755)
     return {BINARY_ENV: str(wrapper)}, log
 
@@ -301,7 +302,7 @@ def test_kept_parts_that_do_not_make_a_whole_index_are_not_published(tmp_path):
     from types import SimpleNamespace
 
     from microsite.jobs import Outcome
-    from microsite.searchindex import Page, language_keys, plan_index, stage_bundles
+    from microsite.searchindex import Page, plan_index, stage_bundles, unit_keys
     from microsite.write import Writer
 
     out, staging = tmp_path / "site", tmp_path / "staging"
@@ -310,7 +311,7 @@ def test_kept_parts_that_do_not_make_a_whole_index_are_not_published(tmp_path):
     (out / "us").mkdir()
     (out / "us/index.html").write_text("<html lang=en-US></html>", encoding="utf-8")
     pages = [Page("us/index.html", "en-US", "h1", out / "us/index.html")]
-    us_key = language_keys(pages)["en-us"]
+    us_key = unit_keys({"en-us": pages})["en-us"]
     entry = {"version": "1.5.2", "languages": {"en": {"hash": "en_1", "wasm": "en", "page_count": 1},
                                                "en-us": {"hash": "en-us_2", "wasm": "en", "page_count": 1}}}
     files = {"pagefind/pagefind.js": "", "pagefind/pagefind-worker.js": "", "pagefind/wasm.unknown.pagefind": "",
@@ -321,7 +322,7 @@ def test_kept_parts_that_do_not_make_a_whole_index_are_not_published(tmp_path):
         (out / path).write_text(json.dumps(entry) if path == ENTRY else path, encoding="utf-8")
         st = (out / path).stat()
         previous[path] = Outcome(path, key, "hash", st.st_size, st.st_mtime_ns)
-    plan = plan_index(previous, out, pages)
+    plan = plan_index(previous, out, pages, 256)
     assert plan is not None and not plan.todo and "pagefind/pagefind.en-us_2.pf_meta" in plan.kept
     state = SimpleNamespace(previous=previous, out=out, writer=Writer(staging))
     assert stage_bundles(state, plan, tmp_path) is None  # en-us needs wasm.en, which left with en

@@ -1,4 +1,5 @@
-"""Search in a real browser, on the real site served like GitHub Pages under /beijing-ai/ and at /.
+"""Search in a real browser, on the real site served like GitHub Pages under /beijing-ai/ and at /, and with its
+index split into shards of two pages (searchshards.py) so that every query is answered by merged indexes.
 
 Expected hits are named by their topic file (content/<lang>/plan/ethics.md), not by wording, so rewriting a page
 does not break these tests while the page is still the one about its topic.
@@ -6,6 +7,8 @@ does not break these tests while the page is still the one about its topic.
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote, unquote, urlsplit
@@ -33,8 +36,8 @@ SEARCH_FILES = ("/pagefind/", "/static/search.js")
 class Site:
     """The real site built for one base path and served there."""
 
-    def __init__(self, out: Path, server: PagesServer, base_path: str) -> None:
-        self.out, self.server, self.base_path = out, server, base_path
+    def __init__(self, out: Path, server: PagesServer, base_path: str, sharded: bool = False) -> None:
+        self.out, self.server, self.base_path, self.sharded = out, server, base_path, sharded
 
     def url(self, path: str) -> str:
         return self.server.url + path
@@ -45,14 +48,20 @@ class Site:
         return BeautifulSoup(html, "html.parser").h1.get_text(strip=True)
 
 
-@pytest.fixture(scope="module", params=["/beijing-ai/", "/"], ids=["project-site", "root"])
+@pytest.fixture(scope="module", params=[("/beijing-ai/", False), ("/", False), ("/beijing-ai/", True)],
+                ids=["project-site", "root", "sharded"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    base_path, sharded = request.param
     project = copy_real_project(tmp_path_factory.mktemp("search") / "project")
+    if sharded:
+        with (project / "site.yaml").open("a", encoding="utf-8") as config:
+            config.write("search_shard_pages: 2\n")
     port = free_port()
-    result = run_build(project, "build", "--base-url", f"http://127.0.0.1:{port}{request.param}", "--out", "out")
+    result = run_build(project, "build", "--base-url", f"http://127.0.0.1:{port}{base_path}", "--out", "out")
     assert result.returncode == 0, result.stderr
-    server = PagesServer(project / "out", request.param, port=port)
-    yield Site(project / "out", server, request.param)
+    assert (project / "out/pagefind/shards").is_dir() == sharded
+    server = PagesServer(project / "out", base_path, port=port)
+    yield Site(project / "out", server, base_path, sharded)
     server.close()
 
 
@@ -78,6 +87,10 @@ def type_query(page: Any, query: str) -> list[Any]:
 def test_typing_lists_the_right_page_first(site: Site, page: Any, lang: str, query: str, topic: str) -> None:
     page.goto(site.url(f"{lang}/sources/"))
     hits = type_query(page, query)
+    if site.sharded:  # two pages a shard: each shard weighs words by its own two pages, so only "among the hits"
+        shown = [urlsplit(hit.get_attribute("href")).path for hit in hits]
+        assert f"{site.base_path}{lang}/{topic}/" in shown, shown
+        return
     first = hits[0]
     assert urlsplit(first.get_attribute("href")).path == f"{site.base_path}{lang}/{topic}/"
     assert first.inner_text() == site.title(lang, topic)  # the title in the page's language
@@ -94,7 +107,8 @@ def test_a_hit_opens_its_page(site: Site, page: Any) -> None:
     page.wait_for_url(site.server.origin + href)
     response = page.context.request.get(page.url)
     assert response.status == 200
-    assert page.inner_text("h1") == site.title("zh", "plan/ethics")
+    slug = "plan/ethics" if not site.sharded else urlsplit(href).path[len(site.base_path) + len("zh/"):].strip("/")
+    assert page.inner_text("h1") == site.title("zh", slug)  # sharded: the first hit may be another page
 
 
 def test_search_loads_nothing_before_the_box_gets_focus(site: Site, page: Any) -> None:
@@ -111,6 +125,30 @@ def test_search_loads_nothing_before_the_box_gets_focus(site: Site, page: Any) -
     assert f"{site.base_path}pagefind/pagefind.js" in loaded
     assert any(path.startswith(f"{site.base_path}pagefind/pagefind.en_") for path in loaded), loaded
     assert not any("zh-cn" in path for path in loaded), loaded
+
+
+def test_every_shard_of_the_page_language_is_merged_and_none_of_another(site: Site, page: Any) -> None:
+    shards = json.loads((site.out / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert (len(shards["zh-cn"]) >= 3) if site.sharded else shards == {"en": [], "zh-cn": []}, shards
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(site.url("zh/"))
+    hits = type_query(page, "人工智能")
+    merged = {path for path in requests if path.endswith("/pagefind-entry.json")}
+    assert merged == {f"{site.base_path}pagefind/{folder}pagefind-entry.json" for folder in ["", *shards["zh-cn"]]}
+    assert not any("/shards/en/" in path for path in requests) and failed == []
+    home = {}  # the URL of every indexed page -> the folder of the bundle that holds it
+    for folder in ["", *shards["zh-cn"]]:
+        for fragment in (site.out / "pagefind" / folder / "fragment").iterdir():
+            data = gzip.decompress(fragment.read_bytes())
+            home[json.loads(data[len(b"pagefind_dcd"):])["url"]] = folder
+    paths = [urlsplit(hit.get_attribute("href")).path for hit in hits]
+    assert all((site.out / path[len(site.base_path):] / "index.html").is_file() for path in paths), paths
+    bundles = {home["/" + path[len(site.base_path):]] for path in paths}
+    assert len(bundles) >= 2 if site.sharded else bundles == {""}  # sharded: hits from more than one bundle
 
 
 def test_without_javascript_the_form_leads_to_a_list_of_every_page(site: Site, browser: Any) -> None:
