@@ -18,7 +18,9 @@
   /* A large language's index comes in shards (pagefind/shards.json lists them per language): Pagefind merges
      them into the first, sharing its WebAssembly. Without the list (an older bundle) the first one serves alone. */
   function shardsOf(lang) {
-    return fetch(new URL(words.bundle + "shards.json", document.baseURI).href).then(function (response) {
+    // revalidated like Pagefind's own entry file: a list cached from before a publish could name shards now gone
+    var list = new URL(words.bundle + "shards.json", document.baseURI).href;
+    return fetch(list, { cache: "no-cache" }).then(function (response) {
       return response.ok ? response.json() : {};
     }).then(function (shards) {
       return Array.isArray(shards[lang]) ? shards[lang] : [];
