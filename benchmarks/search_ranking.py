@@ -45,9 +45,11 @@ def build(project: Path, out: Path, shard_pages: int | None) -> None:
     """Build a copy of `project` into `out`, with the given search_shard_pages (None: the project's own)."""
     copy = out.parent / f"{out.name}-project"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("out*", "site", ".cache"))
-    if shard_pages is not None:
-        with (copy / "site.yaml").open("a", encoding="utf-8") as config:
-            config.write(f"\nsearch_shard_pages: {shard_pages}\n")
+    if shard_pages is not None:  # replaces the project's own setting, if it has one
+        config = copy / "site.yaml"
+        lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+                 if not line.startswith("search_shard_pages:")]
+        config.write_text("\n".join([*lines, f"search_shard_pages: {shard_pages}"]) + "\n", encoding="utf-8")
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(copy), "build", "--out", str(out)],
                           capture_output=True, text=True)
     if done.returncode != 0:
