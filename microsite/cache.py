@@ -7,10 +7,11 @@ that does not match, or that an older generator wrote, is ignored and rebuilt, n
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import json
 import os
+import re
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,39 @@ def code_digest() -> str:
     package = Path(__file__).parent
     parts = [f"{path.relative_to(package).as_posix()}:{digest(path.read_bytes())}"
              for path in sorted(package.rglob("*.py"))]
-    for name in LIBRARIES:
-        try:
-            parts.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name}=-")
+    installed = installed_distributions(LIBRARIES)
+    parts.extend(f"{name}={installed.get(name, '-')}" for name in LIBRARIES)
     return digest("|".join(parts))
+
+
+_DIST_INFO = re.compile(r"(?P<name>[^-]+)-(?P<version>[^-]+?)(-py[^-]*)?\.(dist|egg)-info")
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def installed_distributions(names: tuple[str, ...]) -> dict[str, str]:
+    """Return the version of each named distribution that is installed, from the first match on sys.path.
+
+    Read from the names of the .dist-info (or .egg-info) folders, as importlib.metadata finds them,
+    without importing importlib.metadata, which costs every command about 10 ms more.
+    """
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in sorted(listing):
+            match = _DIST_INFO.fullmatch(item)
+            name = wanted.get(_normal(match["name"])) if match else None
+            if name is not None and name not in found:
+                found[name] = match["version"]
+        if len(found) == len(wanted):
+            break
+    return found
 
 
 def _pack(payload: Any) -> bytes:

@@ -254,3 +254,19 @@ def test_the_parent_loads_the_lexers_pages_need_before_forking() -> None:
         delattr(TOMLLexer, "_tokens")
     load_lexers(fence_languages(bodies) | {f"nonsense-{n}" for n in range(500)})  # names no lexer has: skipped
     assert "_tokens" in TOMLLexer.__dict__
+
+
+def test_cache_keys_name_the_installed_library_versions_as_importlib_metadata_does(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    from microsite.cache import LIBRARIES, installed_distributions
+
+    assert installed_distributions(LIBRARIES) == {name: importlib.metadata.version(name) for name in LIBRARIES}
+    # the first folder on the path wins, as for imports; an egg-info's Python tag is not part of the version
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Markdown-9.1.dist-info").mkdir(parents=True)
+    (second / "markdown-1.0.dist-info").mkdir(parents=True)
+    (second / "pymdown_extensions-2.0-py3.11.egg-info").mkdir()
+    monkeypatch.setattr("sys.path", [str(first), str(second)])
+    assert installed_distributions(("Markdown", "pymdown-extensions", "Babel")) == {
+        "Markdown": "9.1", "pymdown-extensions": "2.0"}
