@@ -1,4 +1,4 @@
-"""Parsed pages kept in .cache/pages.json, so a command-line build parses only the page files that changed.
+"""Parsed pages kept in .cache/pages.bin, so a command-line build parses only the page files that changed.
 
 The preview server keeps its parsed pages in memory; this gives a command-line build the same: a
 page file whose lstat (inode, size, mtime, ctime; a regular file, not a link) is what it was when it
@@ -6,23 +6,29 @@ was parsed is not read again. A file changed less than two seconds before it was
 (it may have changed again within the clock's resolution), nor is a page whose values would not come
 back from JSON exactly as they were. The file is checked like every cache file (version, checksum) and
 keyed on the generator's code and the front-matter keys site.yaml allows, so anything else starts afresh.
+
+The file is a cache file (version and checksum lines) whose payload is a line with the length of a JSON
+header, the header, then the pages' Markdown bodies one after another: the header gives each body's
+start and end. The bodies are 90% of the bytes, and decoding them as JSON strings cost most of the load.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import os
 import stat
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, _pack, _unpack, _write_atomic, code_digest
+from .cache import CACHE_DIR, CACHE_VERSION, _write_atomic, code_digest
 from .model import Page, digest
 from .safeio import read_cache_file
 
-FILE = "pages.json"
+FILE = "pages.bin"
 SETTLED_SECONDS = 2.0  # a file this recently changed may change again without its mtime showing it
 REWRITE_SHARE = 50  # the file is written again once 1 in this many pages was parsed anew (or went)
 _FIELDS = tuple(field.name for field in dataclasses.fields(Page))
@@ -48,7 +54,10 @@ def _identity(path: str) -> list[int] | None:
 def load(root: Path, extra_keys: tuple[str, ...]) -> Reuse:
     """Return the parsed pages whose files did not change since they were kept ({} when there are none)."""
     raw = read_cache_file(root / CACHE_DIR / FILE)
-    payload = _unpack(raw) if raw is not None else None
+    unpacked = _unpack(raw) if raw is not None else None
+    if unpacked is None:
+        return {}
+    payload, bodies = unpacked
     if not isinstance(payload, dict) or payload.get("key") != _key(extra_keys):
         return {}
     reuse: Reuse = {}
@@ -56,7 +65,7 @@ def load(root: Path, extra_keys: tuple[str, ...]) -> Reuse:
     try:
         for path, (identity, values) in payload.get("pages", {}).items():
             if path.startswith(content) and _identity(path) == identity:  # only files of this project's content/
-                page = _decode(values)
+                page = _decode(values, bodies)
                 if page is not None:
                     reuse[path] = (identity[1], identity[2], page)
     except (AttributeError, TypeError, ValueError):  # a file of the right version and checksum, but not ours
@@ -75,18 +84,50 @@ def save(root: Path, extra_keys: tuple[str, ...], reuse: Reuse, before: Reuse) -
     if changed == 0 or changed * REWRITE_SHARE < len(reuse):
         return
     settled = time.time_ns() - int(SETTLED_SECONDS * 1e9)
-    pages = {}
+    pages, bodies, size_so_far = {}, [], 0
     for path, (size, mtime, page) in sorted(reuse.items()):
         identity = _identity(path)
         if identity is None or identity[1:3] != [size, mtime] or mtime > settled:
             continue
         values = _encode(page)
         if values is not None:
+            body = page.body.encode("utf-8")
+            values["body"] = [size_so_far, size_so_far + len(body)]
+            bodies.append(body)
+            size_so_far += len(body)
             pages[path] = [identity, values]
     try:
-        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}))
+        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, b"".join(bodies)))
     except OSError:
         pass  # the next build parses the pages again: slower, never wrong
+
+
+def _pack(header: dict[str, Any], bodies: bytes) -> bytes:
+    """Return the file: version line, checksum line, then the header's length, the header and the bodies.
+
+    The checksum is a CRC-32, as in gzip and PNG: it finds damage in 10 MB in 2 ms, where a hash takes 20.
+    """
+    data = json.dumps(header, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = f"{len(data)}\n".encode() + data + bodies
+    return f"{CACHE_VERSION}\n{zlib.crc32(payload):08x}\n".encode() + payload
+
+
+def _unpack(data: bytes) -> tuple[Any, memoryview] | None:
+    """Return the header and the bodies of a file _pack wrote, or None if it is from another version or damaged."""
+    try:
+        first = data.index(b"\n")
+        second = data.index(b"\n", first + 1)
+        third = data.index(b"\n", second + 1)
+        payload = memoryview(data)[second + 1:]  # a view: the 10 MB are never copied
+        if data[:first].decode() != CACHE_VERSION or data[first + 1:second] != b"%08x" % zlib.crc32(payload):
+            return None
+        start = third + 1
+        end = start + int(data[second + 1:third])
+        if not start <= end <= len(data):
+            return None
+        return json.loads(data[start:end]), memoryview(data)[end:]
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _encode(page: Page) -> dict[str, Any] | None:
@@ -102,11 +143,15 @@ def _encode(page: Page) -> dict[str, Any] | None:
     return values
 
 
-def _decode(values: Any) -> Page | None:
+def _decode(values: Any, bodies: memoryview) -> Page | None:
     try:
         values = dict(values)
         if set(values) != set(_FIELDS):
             return None
+        start, end = values["body"]
+        if not (type(start) is int and type(end) is int and 0 <= start <= end <= len(bodies)):
+            return None
+        values["body"] = str(bodies[start:end], "utf-8")
         values["date"] = datetime.date.fromisoformat(values["date"]) if values["date"] is not None else None
         values["aliases"] = tuple(values["aliases"])
         return Page(**values)

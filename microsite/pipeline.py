@@ -104,7 +104,7 @@ def load_site(root: Path, base_url: str | None = None, reuse: dict[str, tuple[in
     `reuse` maps page files to (size, mtime, Page) from an earlier load; it is updated in place.
     Draft pages are left out (into Site.drafts) unless `drafts` (the preview) keeps them.
     With `cache`, compiled templates are kept in .cache/templates/ and, outside the preview (which keeps
-    `reuse` itself), parsed pages in .cache/pages.json.
+    `reuse` itself), parsed pages in .cache/pages.bin.
     With `partial`, errors in pages and _section.yaml files are added to it instead of raised, and
     the site holds a stand-in for each page that failed, so the build can still find link errors.
     """

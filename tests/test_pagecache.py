@@ -49,9 +49,9 @@ def test_a_second_build_parses_only_the_page_that_changed(make_project, parsed: 
     project = make_project()
     age(project)
     first = build(project)
-    assert len(parsed) == len(first.site.pages) and (project / ".cache/pages.json").is_file()
+    assert len(parsed) == len(first.site.pages) and (project / ".cache/pages.bin").is_file()
     parsed.clear()
-    assert build(project).rendered == 0 and parsed == []  # every page from .cache/pages.json
+    assert build(project).rendered == 0 and parsed == []  # every page from .cache/pages.bin
     path = project / TEAM
     path.write_text(path.read_text(encoding="utf-8").replace("The team.", "The crew."), encoding="utf-8")
     result = build(project)
@@ -66,7 +66,7 @@ def test_a_few_edits_do_not_rewrite_the_cache_file_until_enough_have_changed(mak
     age(project)
     total = len(build(project).site.pages)
     few = total // pagecache.REWRITE_SHARE  # 2 of 127
-    cache = project / ".cache/pages.json"
+    cache = project / ".cache/pages.bin"
     kept = cache.read_bytes()
 
     def edit(rels: list[str]) -> None:
@@ -113,15 +113,21 @@ def test_pages_edited_moments_ago_are_not_kept(make_project, parsed: list[str]) 
     assert len(parsed) == len(first.site.pages)
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", b"not the version\nx\n{}", None])
-def test_a_damaged_or_foreign_page_cache_is_ignored(make_project, tmp_path: Path, damage: bytes | None) -> None:
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"not the version\nx\n{}", "key", "offsets", "utf-8"])
+def test_a_damaged_or_foreign_page_cache_is_ignored(make_project, tmp_path: Path, damage: bytes | str) -> None:
     project = make_project()
     age(project)
     build(project)
-    cache = project / ".cache/pages.json"
-    if damage is None:  # right version and checksum, wrong key: another generator's or another site.yaml's
-        text = cache.read_text(encoding="utf-8")
-        cache.write_text(text.replace('"key":"', '"key":"0'), encoding="utf-8")
+    cache = project / ".cache/pages.bin"
+    if isinstance(damage, str):  # right version and checksum, but another key, or bodies that are not there
+        header, bodies = pagecache._unpack(cache.read_bytes())
+        for _, values in header["pages"].values():
+            if damage == "offsets":
+                values["body"] = [values["body"][0], len(bodies) + 1]
+            elif damage == "utf-8":
+                values["body"] = [0, 1]
+        header["key"] = "0" + header["key"] if damage == "key" else header["key"]
+        cache.write_bytes(pagecache._pack(header, b"\xe4" + bodies[1:] if damage == "utf-8" else bodies))
     else:
         cache.write_bytes(damage)
     path = project / TEAM
@@ -163,7 +169,7 @@ def test_no_cache_keeps_neither_pages_nor_templates(make_project) -> None:
     project = make_project()
     age(project)
     build(project, cache=False)
-    assert not (project / ".cache/pages.json").exists() and not (project / ".cache/templates").exists()
+    assert not (project / ".cache/pages.bin").exists() and not (project / ".cache/templates").exists()
 
 
 @pytest.mark.parametrize("damage", ["fifo", "edited"])
@@ -221,7 +227,7 @@ def test_a_damaged_template_analysis_is_never_trusted(make_project, damage: str)
     assert snapshot(project / "site") == snapshot(project / "clean")
 
 
-@pytest.mark.parametrize("name", ["pages.json", "manifest", "memo", "templates"])
+@pytest.mark.parametrize("name", ["pages.bin", "manifest", "memo", "templates"])
 def test_a_fifo_in_the_cache_never_hangs_a_build(make_project, tmp_path: Path, name: str) -> None:
     """What sits at a cache file's name is read only if it is a regular file, opened without blocking."""
     from conftest import run_build
@@ -234,7 +240,7 @@ def test_a_fifo_in_the_cache_never_hangs_a_build(make_project, tmp_path: Path, n
     if name == "templates":
         targets = sorted((cache / "templates").glob("*.meta"))
     else:
-        targets = sorted(cache.glob(f"{name.split('.')[0]}*.json"))
+        targets = sorted(cache.glob(name if "." in name else f"{name}*.json"))
     assert targets, f"no {name} in {sorted(p.name for p in cache.iterdir())}"
     for path in targets:
         path.unlink()

@@ -125,8 +125,8 @@ def apply(project: Path, edit: tuple[str, str | None, str | None]) -> None:
 def test_a_cached_build_equals_a_clean_build_after_any_edit(base: Path, name: str) -> None:
     edit = EDITS[name]
     work = fresh_copy(base)
-    load_site(work, cache=True)  # as a build before the edit would: the parsed pages kept in .cache/pages.json
-    assert (work / ".cache/pages.json").is_file()
+    load_site(work, cache=True)  # as a build before the edit would: the parsed pages kept in .cache/pages.bin
+    assert (work / ".cache/pages.bin").is_file()
     apply(work, edit)
     cli(work, "build", "--no-cache", "--out", str(base / f"clean-{name}"))
     clean = snapshot(base / f"clean-{name}")
