@@ -83,8 +83,8 @@ def _importable(name: str) -> bool:
 class _Markdown(markdown.Markdown):
     """Python-Markdown, loading an extension by the module its name gives, as _importable reads names.
 
-    Given a name, the library first looks for an entry point of that name among every installed
-    package's (10-20 ms a process, more in a large environment); for the names a site can give, the module is what it finds.
+    Given a name, the library first looks for an entry point of that name among every installed package's
+    (10-20 ms a process, more in a large environment); for the names a site can give, the module is what it finds.
     """
 
     def build_extension(self, ext_name: str, configs: Any) -> markdown.extensions.Extension:
