@@ -230,6 +230,19 @@ def _reusable(bundle: Mapping[str, "Outcome"], out: Path, keys: dict[str, str]) 
     return kept, entries, rest
 
 
+def return_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc only), so Pagefind's runs add to less.
+
+    Rendering leaves several MB free but held by this process (about 12 MB at 8,000 pages); a collection
+    finds no garbage then, so none is run.
+    """
+    import ctypes  # only here: a build without search never needs it
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def make_bundles(out: Path, todo: Mapping[str, list[Page]]) -> Path:
     """Run Pagefind once per unit of `todo`, two at a time, in a work folder beside `out`.
 
@@ -338,6 +351,7 @@ def index_pages(state: "RenderState", pages: list[Page], shard_pages: int) -> tu
     if plan is None:
         return published_bundle(state.previous, state.out), 0.0
     started = time.perf_counter()
+    return_free_memory()
     attempts = [plan, full_plan(pages, shard_pages)] if plan.kept else [plan]
     for attempt in attempts:  # what was kept may not fit what was made: then index everything
         work = make_bundles(state.out, attempt.todo)
