@@ -39,7 +39,7 @@ UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$
 SHARED = {BUNDLE + name for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")}
 META = re.compile(re.escape(BUNDLE) + r"pagefind\.(.+)\.pf_meta")  # one per indexed language: its hash
 TIMEOUT_SECONDS = 900
-PARALLEL_RUNS = 2  # Pagefind processes at once (make_bundles)
+PARALLEL_RUNS = 1  # Pagefind processes at once (make_bundles): each takes 70-125 MB at 256 pages
 BINARY_ENV = "PAGEFIND_BINARY_PATH"  # Pagefind's own variable: run another binary than the wheel's
 HINT = "install it with pip install 'pagefind[extended]', or build without search: --no-search"
 BODY_ATTRIBUTE = b"data-pagefind-body"
@@ -244,11 +244,13 @@ def return_free_memory() -> None:
 
 
 def make_bundles(out: Path, todo: Mapping[str, list[Page]]) -> Path:
-    """Run Pagefind once per unit of `todo`, two at a time, in a work folder beside `out`.
+    """Run Pagefind once per unit of `todo`, PARALLEL_RUNS at a time, in a work folder beside `out`.
 
-    Unit number i is indexed from work/site-i into work/bundle-i; the caller removes the folder. Pagefind
-    uses more than one core for a large unit, but a shard of a few hundred pages leaves the second core
-    idle much of the time: two side by side took 75-85% of the time of one after the other.
+    Unit number i is indexed from work/site-i into work/bundle-i; the caller removes the folder. A shard of
+    a few hundred pages leaves the second core idle much of the time: two side by side took 75-85% of the
+    time of one after the other (make_bundles at 4,000 pages per language: 18-19 s instead of 28-30 s), but
+    both hold their peak (a Chinese shard: 120 MB) at once, beside our own process (117 MB): 357 MB in all
+    against 243 MB one at a time, and issue 18's budget is 250 MB. So one at a time.
     """
     work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-search-", dir=out.parent))
 

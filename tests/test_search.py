@@ -183,7 +183,7 @@ def logging_pagefind(tmp_path: Path) -> tuple[dict[str, str], Path]:
     """Return the environment for a Pagefind that logs the pages of each run (one line per run), and the log."""
     from microsite.searchindex import pagefind_binary
     log, wrapper = tmp_path / "runs.log", tmp_path / "pagefind"
-    # one write per run (printf's): runs go two at a time, and their lines must not interleave
+    # one write per run (printf's): runs may go several at a time (PARALLEL_RUNS), their lines must not interleave
     wrapper.write_text(f"#!/bin/sh\nline=$(cd \"$2\" && find . -name '*.html' | sort | tr '\\n' ' ')\n"
                        f"printf '%s\\n' \"$line\" >> '{log}'\nexec '{pagefind_binary()}' \"$@\"\n", encoding="utf-8")
     wrapper.chmod(0o755)
