@@ -187,3 +187,24 @@ def test_a_kept_shard_without_its_metadata_is_not_published(tmp_path):
     assert stage_bundles(state, plan, tmp_path) is not None  # whole: it stages
     del kept["pagefind/shards/en/1/pagefind.en_2.pf_meta"]
     assert stage_bundles(state, plan, tmp_path) is None
+
+
+def test_pagefind_runs_one_at_a_time_and_none_starts_after_one_failed(make_project, tmp_path):
+    """Two Pagefind processes at once would take twice the memory (issue 18's budget: 250 MB in all)."""
+    from microsite.searchindex import BINARY_ENV, pagefind_binary
+
+    project, log, busy = shard_site(make_project), tmp_path / "runs.log", tmp_path / "busy"
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\nmkdir '{busy}' 2>/dev/null || echo overlap >> '{log}'\necho run >> '{log}'\n"
+                    f"sleep 0.2\nrmdir '{busy}' 2>/dev/null\n[ -e '{tmp_path}/fail' ] && exit 3\n"
+                    f"exec '{pagefind_binary()}' \"$@\"\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert run_with(project, {BINARY_ENV: str(fake)}).returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(list((project / "site/pagefind").rglob("pagefind-entry.json"))) > 2
+    assert set(lines) == {"run"}  # one run per bundle, never two at once
+    log.unlink()
+    (tmp_path / "fail").touch()
+    result = run_with(project, {BINARY_ENV: str(fake)}, "--no-cache")
+    assert result.returncode == 1 and "search: Pagefind failed: exit status 3" in result.stderr, result.stderr
+    assert log.read_text(encoding="utf-8").splitlines() == ["run"]  # the others never started
