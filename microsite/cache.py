@@ -87,10 +87,12 @@ def _unpack(data: bytes) -> Any | None:
         return None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes | list[bytes | bytearray]) -> None:
+    """Replace the file at `path` with `data` (bytes, or a list of parts written one after another) in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    with open(tmp, "wb") as handle:
+        handle.writelines([data] if isinstance(data, bytes) else data)
     os.replace(tmp, path)
 
 

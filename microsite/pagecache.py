@@ -84,32 +84,35 @@ def save(root: Path, extra_keys: tuple[str, ...], reuse: Reuse, before: Reuse) -
     if changed == 0 or changed * REWRITE_SHARE < len(reuse):
         return
     settled = time.time_ns() - int(SETTLED_SECONDS * 1e9)
-    pages, bodies, size_so_far = {}, [], 0
+    pages, bodies = {}, bytearray()  # one buffer: thousands of small ones would stay in the heap once freed
     for path, (size, mtime, page) in sorted(reuse.items()):
         identity = _identity(path)
         if identity is None or identity[1:3] != [size, mtime] or mtime > settled:
             continue
         values = _encode(page)
         if values is not None:
-            body = page.body.encode("utf-8")
-            values["body"] = [size_so_far, size_so_far + len(body)]
-            bodies.append(body)
-            size_so_far += len(body)
+            start = len(bodies)
+            bodies += page.body.encode("utf-8")
+            values["body"] = [start, len(bodies)]
             pages[path] = [identity, values]
     try:
-        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, b"".join(bodies)))
+        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, [bodies]))
     except OSError:
         pass  # the next build parses the pages again: slower, never wrong
 
 
-def _pack(header: dict[str, Any], bodies: bytes) -> bytes:
-    """Return the file: version line, checksum line, then the header's length, the header and the bodies.
+def _pack(header: dict[str, Any], bodies: list[bytes | bytearray]) -> list[bytes | bytearray]:
+    """Return the file in parts: version line, checksum line, then the header's length, the header and the bodies.
 
     The checksum is a CRC-32, as in gzip and PNG: it finds damage in 10 MB in 2 ms, where a hash takes 20.
+    In parts, so the 40 MB of bodies at 4,000 pages are not copied again (a peak of our process).
     """
     data = json.dumps(header, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    payload = f"{len(data)}\n".encode() + data + bodies
-    return f"{CACHE_VERSION}\n{zlib.crc32(payload):08x}\n".encode() + payload
+    payload = [f"{len(data)}\n".encode(), data, *bodies]
+    check = 0
+    for part in payload:
+        check = zlib.crc32(part, check)
+    return [f"{CACHE_VERSION}\n{check:08x}\n".encode(), *payload]
 
 
 def _unpack(data: bytes) -> tuple[Any, memoryview] | None:

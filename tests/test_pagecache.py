@@ -127,7 +127,7 @@ def test_a_damaged_or_foreign_page_cache_is_ignored(make_project, tmp_path: Path
             elif damage == "utf-8":
                 values["body"] = [0, 1]
         header["key"] = "0" + header["key"] if damage == "key" else header["key"]
-        cache.write_bytes(pagecache._pack(header, b"\xe4" + bodies[1:] if damage == "utf-8" else bodies))
+        cache.write_bytes(b"".join(pagecache._pack(header, [b"\xe4" + bodies[1:] if damage == "utf-8" else bodies])))
     else:
         cache.write_bytes(damage)
     path = project / TEAM
