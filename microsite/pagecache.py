@@ -97,6 +97,7 @@ def save(root: Path, extra_keys: tuple[str, ...], reuse: Reuse, before: Reuse) -
             pages[path] = [identity, values]
     try:
         _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, [bodies]))
+        (root / CACHE_DIR / "pages.json").unlink(missing_ok=True)  # what versions before pages.bin kept
     except OSError:
         pass  # the next build parses the pages again: slower, never wrong
 

@@ -48,8 +48,11 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_second_build_parses_only_the_page_that_changed(make_project, parsed: list[str]) -> None:
     project = make_project()
     age(project)
+    (project / ".cache").mkdir()
+    (project / ".cache/pages.json").write_text("{}", encoding="utf-8")  # what an older version kept: removed
     first = build(project)
     assert len(parsed) == len(first.site.pages) and (project / ".cache/pages.bin").is_file()
+    assert not (project / ".cache/pages.json").exists()
     parsed.clear()
     assert build(project).rendered == 0 and parsed == []  # every page from .cache/pages.bin
     path = project / TEAM
