@@ -25,7 +25,7 @@ from .i18n import check_string_formats, load_strings
 from .jobs import Job, Outcome, RenderState, convert_all, plan_jobs, reusable, run_jobs, store
 from .linkindex import IncomingLinks
 from .minify import MINIFIER, minify
-from .model import Page, Site, digest
+from .model import Page, Site, digest, release_bodies
 from .outputs import check_outputs, render_extras, render_page_extras
 from .outputs.files import copy_assets
 from .parallel import worker_count
@@ -267,8 +267,10 @@ class Builder:
                 outcomes.update(_copy_static(state))
                 outcomes.update(copy_assets(state))
                 to_index = {job.out_path: site.config.language(job.lang).html_lang for job in jobs if job.kind == "page"}
-                index = search_outputs(state, outcomes, to_index, options.search and not options.throwaway,
-                                       options.preview)
+                indexing = options.search and not options.throwaway
+                if indexing and not options.preview:  # the preview keeps its pages for the next rebuild
+                    release_bodies(site.pages + site.drafts)
+                index = search_outputs(state, outcomes, to_index, indexing, options.preview)
                 outcomes.update(index.outcomes)
             written = sorted((path for path, o in outcomes.items() if o.written), key=publish_order)
             removed = sorted(set(previous) - set(outcomes))
