@@ -70,13 +70,13 @@ def installed_distributions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def _pack(payload: Any) -> bytes:
+def pack_json(payload: Any) -> bytes:
     """Return a cache file: version line, checksum line, JSON payload."""
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return f"{CACHE_VERSION}\n{digest(body)}\n".encode() + body
 
 
-def _unpack(data: bytes) -> Any | None:
+def unpack_json(data: bytes) -> Any | None:
     """Return the payload of a cache file, or None if it is from another version or damaged."""
     try:
         version, check, body = data.split(b"\n", 2)
@@ -87,7 +87,7 @@ def _unpack(data: bytes) -> Any | None:
         return None
 
 
-def _write_atomic(path: Path, data: bytes | list[bytes | bytearray]) -> None:
+def write_atomic(path: Path, data: bytes | list[bytes | bytearray]) -> None:
     """Replace the file at `path` with `data` (bytes, or a list of parts written one after another) in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -151,7 +151,7 @@ class BodyCache:
         except sqlite3.Error:
             self._reset()
             return None
-        entry = _unpack(row[0]) if row else None
+        entry = unpack_json(row[0]) if row else None
         return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
     def put(self, key: str, entry: dict[str, Any], keep: bool = False) -> None:
@@ -161,7 +161,7 @@ class BodyCache:
         entry = dict(entry, key=key)
         if keep:
             self.memory[key] = entry
-        self._pending.append((key, _pack(entry)))
+        self._pending.append((key, pack_json(entry)))
 
     def flush(self) -> None:
         """Write queued conversions in one transaction; a cache that cannot be written only costs time."""
@@ -185,13 +185,13 @@ def manifest_path(root: Path, out: Path) -> Path:
 def load_manifest(root: Path, out: Path) -> dict[str, dict[str, Any]]:
     """Return the last build's outputs (path -> key, hash, stat, deps), or {} when unusable."""
     raw = read_cache_file(manifest_path(root, out))
-    data = _unpack(raw) if raw is not None else None
+    data = unpack_json(raw) if raw is not None else None
     return data if isinstance(data, dict) else {}
 
 
 def save_manifest(root: Path, out: Path, outputs: dict[str, dict[str, Any]]) -> None:
     """Record what the build wrote, for the next one."""
     try:
-        _write_atomic(manifest_path(root, out), _pack(outputs))
+        write_atomic(manifest_path(root, out), pack_json(outputs))
     except OSError:
         pass

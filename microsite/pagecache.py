@@ -24,7 +24,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, CACHE_VERSION, _write_atomic, code_digest
+from .cache import CACHE_DIR, CACHE_VERSION, code_digest, write_atomic
 from .model import Page, digest
 from .safeio import read_cache_file
 
@@ -96,7 +96,7 @@ def save(root: Path, extra_keys: tuple[str, ...], reuse: Reuse, before: Reuse) -
             values["body"] = [start, len(bodies)]
             pages[path] = [identity, values]
     try:
-        _write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, [bodies]))
+        write_atomic(root / CACHE_DIR / FILE, _pack({"key": _key(extra_keys), "pages": pages}, [bodies]))
         (root / CACHE_DIR / "pages.json").unlink(missing_ok=True)  # what versions before pages.bin kept
     except OSError:
         pass  # the next build parses the pages again: slower, never wrong

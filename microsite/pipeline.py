@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import memo, pagecache
+from . import memo, pagecache, stagingrecord
 from .cache import CACHE_DIR, BodyCache, load_manifest, manifest_path, save_manifest
 from .check import check_anchors, check_facts_page, check_links, check_sections, check_templates, check_translations
 from .config import SiteConfig, load_config
@@ -186,7 +186,8 @@ class Builder:
         self.options = options
         self.out = options.out if options.out.is_absolute() else root / options.out
         self.cache = BodyCache(root, options.cache)
-        self.output = Output(self.out)
+        record = None if options.throwaway else stagingrecord.record_path(root, self.out)
+        self.output = Output(self.out, record, trust_record=options.cache, leave_record=not options.preview)
         self.records: dict[str, Outcome] | None = None  # the last build's outputs (its manifest)
         self.loaded: dict[str, tuple[int, int, Page]] = {}  # page file -> size, mtime, Page
         self.site: Site | None = None

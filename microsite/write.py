@@ -23,6 +23,7 @@ import shutil
 import stat
 from pathlib import Path
 
+from . import stagingrecord
 from .errors import BuildError, BuildFailed
 from .swap import GIT, swap_folders
 
@@ -162,17 +163,23 @@ def _make_folder(base: Path, folder: str) -> None:
 class Output:
     """One output folder and its staging folder; the preview keeps one across rebuilds.
 
-    After two publishes by the same object (the preview's rebuilds), it knows what the staging
-    folder holds (`spare`, the site before last) and where that differs from the published site
-    (`drift`), so the next build only touches those paths. Otherwise (None) it compares every file.
+    After a publish it knows what the staging folder holds (`spare`, the site before) and where that
+    differs from the published site (`drift`), so the next build only touches those paths; a command-line
+    build learns it from the record the last publish left (stagingrecord.py). Otherwise (None) it compares
+    every file.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, record: Path | None = None, trust_record: bool = True,
+                 leave_record: bool = True) -> None:
         self.out = out.resolve()
         self.staging = staging_path(self.out)
+        self.record = record  # what a publish left for the next process (taken by every build); None: none
+        self.trust_record = trust_record  # False: delete the record, never use it (--no-cache)
+        self.leave_record = leave_record  # False (the preview): knowledge stays in memory, no stat of every folder
         self.spare: set[str] | None = None  # the paths in the staging folder
         self.drift: set[str] | None = None  # the paths where the staging folder may differ from the output
         self.published: set[str] | None = None  # the paths in the output folder, when this object put them there
+        self.folders: tuple[int, ...] = ()  # stagingrecord.folder_ids just after this object's last publish
 
     def prepare(self) -> Path:
         """Recover from an interrupted build, make sure the staging folder is ours, and return it.
@@ -180,6 +187,7 @@ class Output:
         Call it only after check_out_dir() found nothing wrong with the output folder.
         """
         out, staging = self.out, self.staging
+        self._recall()
         out.parent.mkdir(parents=True, exist_ok=True)
         aside = out.parent / f".{out.name}.aside"
         if os.path.isdir(aside) and not os.path.islink(aside) and made_here(aside):
@@ -230,6 +238,23 @@ class Output:
                 self.spare = previous
                 self.drift = {rel for rel, written in outputs.items() if written} | (previous ^ set(outputs))
         self.published = set(outputs)
+        self.folders = stagingrecord.folder_ids(out, staging)
+        if self.record is not None and self.leave_record:
+            stagingrecord.leave(self.record, out, staging, self.published, self.spare, self.drift, self.folders)
+
+    def _recall(self) -> None:
+        """Take the last publish's record; keep what is known only while the folders are as that publish left them."""
+        taken = stagingrecord.take(self.record, self.out, self.staging) if self.record is not None else None
+        if self.published is None and taken is not None and self.trust_record:  # a new process
+            self.published, self.folders = set(taken.published), taken.folders
+            self.spare = None if taken.spare is None else set(taken.spare)
+            self.drift = None if taken.drift is None else set(taken.drift)
+        now = stagingrecord.folder_ids(self.out, self.staging)
+        out_same, staging_same = stagingrecord.still_true(self.folders, now)
+        if not out_same:  # another process published since, or a folder was moved or deleted
+            self.published = None
+        if not staging_same:
+            self.spare = self.drift = None
 
     def failed(self) -> None:
         """Forget what is known about the staging folder: a failed build may have written into it."""
