@@ -123,13 +123,13 @@ def still_true(folders: tuple[int, ...], now: tuple[int, ...]) -> tuple[bool, bo
     return out_same, out_same and folders == now and now[3] != 0
 
 
-def take(path: Path, out: Path, staging: Path) -> Known | None:
-    """Read and delete the record at `path`; return what still holds of it (None: nothing, or no record).
+def take(path: Path, out: Path, staging: Path, use: bool = True) -> Known | None:
+    """Delete the record at `path`; with `use`, return what still holds of it (None: nothing, or no record).
 
     The published paths hold while every folder of the output folder is as recorded; the staging folder's
     while its folders are too.
     """
-    raw = read_cache_file(path)
+    raw = read_cache_file(path) if use else None
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -244,8 +244,9 @@ class Output:
 
     def _recall(self) -> None:
         """Take the last publish's record; keep what is known only while the folders are as that publish left them."""
-        taken = stagingrecord.take(self.record, self.out, self.staging) if self.record is not None else None
-        if self.published is None and taken is not None and self.trust_record:  # a new process
+        use = self.published is None and self.trust_record  # a new process: what the last publish left
+        taken = stagingrecord.take(self.record, self.out, self.staging, use) if self.record is not None else None
+        if taken is not None:
             self.published, self.folders = set(taken.published), taken.folders
             self.spare = None if taken.spare is None else set(taken.spare)
             self.drift = None if taken.drift is None else set(taken.drift)
