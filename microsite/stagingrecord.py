@@ -138,6 +138,8 @@ def take(path: Path, out: Path, staging: Path, use: bool = True) -> Known | None
         return None
     data = unpack_json(raw) if raw is not None else None
     try:
+        if not all(isinstance(rel, str) for key in ("published", "added", "removed") for rel in data[key]):
+            return None
         published = frozenset(data["published"])
         states = [tuple(s if isinstance(s, str) else int(s) for s in both) for both in data["states"]]
         if not states_hold(out, published, states[0]):
@@ -145,7 +147,7 @@ def take(path: Path, out: Path, staging: Path, use: bool = True) -> Known | None
         spare = drift = None
         if data["drift"] is not None:
             spare = (published - frozenset(data["added"])) | frozenset(data["removed"])
-            if states_hold(staging, spare, states[1]):
+            if states_hold(staging, spare, states[1]) and all(isinstance(rel, str) for rel in data["drift"]):
                 drift = frozenset(data["drift"])
         return Known(published, spare if drift is not None else None, drift, tuple(int(n) for n in data["folders"]))
     except (TypeError, KeyError, ValueError, IndexError):

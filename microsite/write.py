@@ -304,7 +304,10 @@ def _sync(staging: Path, out: Path, outputs: dict[str, bool], known: tuple[set[s
         check = [rel for rel, written in outputs.items() if not written]
     else:
         spare, drift = known
-        for rel in sorted(spare - set(outputs)):
+        gone = sorted(spare - set(outputs))
+        if any(safe_output_path(rel) != rel for rel in gone):  # not a record a build wrote: compare every file
+            return _sync(staging, out, outputs, None, published)
+        for rel in gone:
             _remove(staging, rel)
         check = [rel for rel, written in outputs.items() if not written and (rel in drift or rel not in spare)]
     if not published:

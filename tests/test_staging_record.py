@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
+import microsite.cache
 import microsite.errors
 import microsite.stagingrecord
 import microsite.write
@@ -147,3 +148,22 @@ def test_the_preview_walks_after_a_command_line_build_published_meanwhile(make_p
     assert walks == [project / ".site.staging"]
     assert snapshot(project / "site") == clean(project)
 
+
+
+def test_a_record_naming_paths_outside_the_staging_folder_is_not_followed(make_project, walks) -> None:
+    """Whoever can write .cache/ could hand-write a record; a path it names outside is never removed."""
+    project = make_project()
+    learned(project, walks)
+    outside = project / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    record = next((project / ".cache").glob("staging-*.json"))
+    data = microsite.cache.unpack_json(record.read_bytes())
+    data["removed"].append("../outside.txt")  # in the staging folder and not published: removed by the next build
+    spare = (frozenset(data["published"]) - frozenset(data["added"])) | frozenset(data["removed"])
+    data["states"][1] = list(microsite.stagingrecord.folder_states(project / ".site.staging", spare))
+    record.write_bytes(microsite.cache.pack_json(data))
+    edit(project, "Hand-written record.")
+    build(project)
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    assert walks == [project / ".site.staging"]
+    assert snapshot(project / "site") == clean(project)
