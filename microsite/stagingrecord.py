@@ -24,6 +24,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable
 
 from .cache import CACHE_DIR, pack_json, unpack_json, write_atomic
 from .model import digest
@@ -62,7 +63,7 @@ def folder_ids(out: Path, staging: Path) -> tuple[int, ...]:
     return tuple(ids)
 
 
-def _folders(paths: frozenset[str]) -> list[str]:
+def folders_of(paths: Iterable[str]) -> list[str]:
     """Return every folder holding one of `paths` ('' for the top), sorted."""
     folders = {""}
     for rel in paths:
@@ -74,25 +75,23 @@ def _folders(paths: frozenset[str]) -> list[str]:
     return sorted(folders)
 
 
-def folder_states(base: Path, paths: frozenset[str] | None, now_ns: int | None = None) -> tuple[int | str, ...]:
-    """Return the state of every folder holding `paths` under `base`, in _folders' order; () for None.
+def folder_states(base: Path, paths: Iterable[str], now_ns: int) -> list[int | str]:
+    """Return the state of every folder holding `paths` under `base`, in folders_of's order.
 
     A folder's state is its mtime, which moves when a name is added or removed, unless it changed within
     RACY_NS of `now_ns` (the time of recording): a file system keeping whole seconds, or a coarse clock,
     may give a change soon after the same mtime, so the folder's sorted names stand in for it (a build
     touches few folders, so few are listed). A folder that is missing is -1.
     """
-    if paths is None:
-        return ()
     states: list[int | str] = []
-    for folder in _folders(paths):
+    for folder in folders_of(paths):
         path = os.path.join(base, folder)
         try:
             mtime = _mtime(path)
-            states.append(_names(path) if now_ns is not None and mtime > now_ns - RACY_NS else mtime)
+            states.append(_names(path) if mtime > now_ns - RACY_NS else mtime)
         except OSError:
             states.append(-1)
-    return tuple(states)
+    return states
 
 
 def _mtime(path: str) -> int:
@@ -103,9 +102,9 @@ def _names(path: str) -> str:
     return digest("\0".join(sorted(os.listdir(path))))
 
 
-def states_hold(base: Path, paths: frozenset[str], recorded: tuple[int | str, ...]) -> bool:
+def states_hold(base: Path, paths: Iterable[str], recorded: list[Any]) -> bool:
     """Return whether every folder holding `paths` is as folder_states() recorded it."""
-    folders = _folders(paths)
+    folders = folders_of(paths)
     if len(folders) != len(recorded):
         return False
     for folder, was in zip(folders, recorded):
@@ -139,18 +138,16 @@ def take(path: Path, out: Path, staging: Path, use: bool = True) -> Known | None
         return None
     data = unpack_json(raw) if raw is not None else None
     try:
-        if not all(isinstance(rel, str) for key in ("published", "added", "removed") for rel in data[key]):
+        lists = [data[key] for key in ("published", "added", "removed")] + [data["drift"] or []]
+        if not all(isinstance(rel, str) for paths in lists for rel in paths):
             return None
         published = frozenset(data["published"])
-        states = [tuple(s if isinstance(s, str) else int(s) for s in both) for both in data["states"]]
-        if not states_hold(out, published, states[0]):
+        if not states_hold(out, published, data["states"][0]):
             return None
-        spare = drift = None
-        if data["drift"] is not None:
-            spare = (published - frozenset(data["added"])) | frozenset(data["removed"])
-            if states_hold(staging, spare, states[1]) and all(isinstance(rel, str) for rel in data["drift"]):
-                drift = frozenset(data["drift"])
-        return Known(published, spare if drift is not None else None, drift, tuple(int(n) for n in data["folders"]))
+        spare = (published - frozenset(data["added"])) | frozenset(data["removed"])
+        if data["drift"] is None or not states_hold(staging, spare, data["states"][1]):
+            return Known(published, None, None, tuple(int(n) for n in data["folders"]))
+        return Known(published, spare, frozenset(data["drift"]), tuple(int(n) for n in data["folders"]))
     except (TypeError, KeyError, ValueError, IndexError):
         return None
 
@@ -158,15 +155,13 @@ def take(path: Path, out: Path, staging: Path, use: bool = True) -> Known | None
 def leave(path: Path, out: Path, staging: Path, published: set[str], spare: set[str] | None,
           drift: set[str] | None, folders: tuple[int, ...]) -> None:
     """Leave the record for the next build, just after a publish: the published paths in full, the staging
-    folder's by difference, and the state of every folder of both."""
+    folder's by difference (when known), and the state of every folder of both."""
     now = time.time_ns()
-    known = spare is not None and drift is not None
-    data = {"published": sorted(published), "drift": sorted(drift) if known else None,  # type: ignore[arg-type]
-            "added": sorted(published - spare) if known else [],  # type: ignore[operator]
-            "removed": sorted(spare - published) if known else [],  # type: ignore[operator]
-            "folders": list(folders),
-            "states": [list(folder_states(out, frozenset(published), now)),
-                       list(folder_states(staging, frozenset(spare), now) if known else [])]}  # type: ignore[arg-type]
+    data: dict[str, Any] = {"published": sorted(published), "folders": list(folders), "drift": None,
+                            "added": [], "removed": [], "states": [folder_states(out, published, now), []]}
+    if spare is not None and drift is not None:
+        data.update(drift=sorted(drift), added=sorted(published - spare), removed=sorted(spare - published))
+        data["states"][1] = folder_states(staging, spare, now)
     try:
         write_atomic(path, pack_json(data))
     except OSError:

@@ -372,11 +372,7 @@ def _remove(base: Path, rel: str, prune: bool = True) -> None:
 
 def _remove_others(staging: Path, outputs: dict[str, bool]) -> None:
     """Delete everything under `staging` that is not an output (it holds only what builds put there)."""
-    folders = {posixpath.dirname(rel) for rel in outputs}
-    for rel in list(folders):
-        while rel:
-            rel = posixpath.dirname(rel)
-            folders.add(rel)
+    folders = set(stagingrecord.folders_of(outputs))
     for folder, dirs, files in os.walk(staging, topdown=True):
         rel_folder = os.path.relpath(folder, staging).replace(os.sep, "/")
         rel_folder = "" if rel_folder == "." else rel_folder

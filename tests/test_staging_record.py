@@ -160,7 +160,7 @@ def test_a_record_naming_paths_outside_the_staging_folder_is_not_followed(make_p
     data = microsite.cache.unpack_json(record.read_bytes())
     data["removed"].append("../outside.txt")  # in the staging folder and not published: removed by the next build
     spare = (frozenset(data["published"]) - frozenset(data["added"])) | frozenset(data["removed"])
-    data["states"][1] = list(microsite.stagingrecord.folder_states(project / ".site.staging", spare))
+    data["states"][1] = microsite.stagingrecord.folder_states(project / ".site.staging", spare, time.time_ns())
     record.write_bytes(microsite.cache.pack_json(data))
     edit(project, "Hand-written record.")
     build(project)
